@@ -1,0 +1,62 @@
+# НОКО — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+TEST_PG_NAME ?= noko_test_$(shell id -un)
+
+.PHONY: run test test-sqlite test-postgres lint bench venv chromium postgres migrate demo worker messages clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The local PostgreSQL cluster the PostgreSQL half of the suite runs against.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+migrate: venv
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo --if-empty
+
+# Serve the demo on http://127.0.0.1:8000 with a background worker for long jobs.
+run: demo
+	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
+	@DEBUG=1 $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: venv
+	DEBUG=1 $(PY) manage.py db_worker
+
+test: venv chromium postgres lint test-sqlite test-postgres
+
+test-sqlite: venv
+	NOKO_TESTING=1 DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: venv postgres
+	NOKO_TESTING=1 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=$(TEST_PG_NAME) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv postgres
+	NOKO_TESTING=1 $(PY) -m bench
+
+messages: venv
+	DEBUG=1 $(PY) manage.py compilemessages -l ru
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BusgovConfig(AppConfig):
+    name = "busgov"
+    verbose_name = "bus.gov.ru"

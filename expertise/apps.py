@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExpertiseConfig(AppConfig):
+    name = "expertise"
+    verbose_name = "Экспертные чек-листы"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SitecheckConfig(AppConfig):
+    name = "sitecheck"
+    verbose_name = "Проверка сайтов"
