@@ -51,6 +51,7 @@ test-postgres: venv postgres
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: venv postgres
 	NOKO_TESTING=1 $(PY) -m bench

@@ -10,7 +10,7 @@ import os
 
 os.environ.setdefault("NOKO_TESTING", "1")
 
-import pytest  # noqa: E402
+import pytest
 
 TEST_REGION_SIZE = 120
 TEST_SEED = 7

@@ -50,9 +50,7 @@ class Membership(models.Model):
         verbose_name = _("роль пользователя")
         verbose_name_plural = _("роли пользователей")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "territory", "organization"], name="membership_unique"
-            )
+            models.UniqueConstraint(fields=["user", "role", "territory", "organization"], name="membership_unique")
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("все"))] + known_actions()
+        self.fields["action"].choices = [("", _("все")), *known_actions()]
 
     def apply(self, queryset):
         if not self.is_valid():

@@ -20,6 +20,7 @@ from django.db import transaction
 from accounts.models import Membership, Role
 from demo import names
 from lib.ru_ids import inn_with_checksum, ogrn_with_checksum
+from lib.text import translit
 from registry.choices import OrgStatus, OrgType, TerritoryKind
 from registry.models import Organization, Territory
 
@@ -44,8 +45,16 @@ class DemoContext:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, password)
     options: dict[str, Any] = field(default_factory=dict)
 
-    def add_user(self, username: str, full_name: str, role_label: str, memberships: list[dict[str, Any]], *, superuser: bool = False) -> User:
-        last, first = (full_name.split(" ", 2) + ["", ""])[:2]
+    def add_user(
+        self,
+        username: str,
+        full_name: str,
+        role_label: str,
+        memberships: list[dict[str, Any]],
+        *,
+        superuser: bool = False,
+    ) -> User:
+        last, first = ([*full_name.split(" ", 2), "", ""])[:2]
         user = User(username=username, first_name=first, last_name=last, is_staff=superuser, is_superuser=superuser)
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -88,7 +97,15 @@ class _Identifiers:
         return ogrn_with_checksum(f"1{year % 100:02d}25{self.rng.randint(0, 9_999_999):07d}")
 
 
-def _organization(rng: random.Random, ids: _Identifiers, municipality: Territory, stem: str, adjective: str, org_type: str, counters: dict[str, int]) -> Organization:
+def _organization(
+    rng: random.Random,
+    ids: _Identifiers,
+    municipality: Territory,
+    stem: str,
+    adjective: str,
+    org_type: str,
+    counters: dict[str, int],
+) -> Organization:
     counters[org_type] = counters.get(org_type, 0) + 1
     n = counters[org_type]
     form = rng.choice(["бюджетное", "бюджетное", "автономное", "казённое"])
@@ -122,17 +139,19 @@ def _organization(rng: random.Random, ids: _Identifiers, municipality: Territory
         full = f"Муниципальное {form} учреждение дополнительного образования «{name}» {adjective.lower()}"
         short = f"М{abbr}У ДО {abbr_do} № {n}"
         contingent = rng.randint(150, 1800)
-        site = f"https://{abbr_do.lower()}{n}-{stem}.ru"
+        site = f"https://{translit(abbr_do)}{n}-{stem}.ru"
         position = "директор"
     elif org_type == OrgType.SPO:
         name, abbr_spo = rng.choice(names.SPO_KINDS)
         full = f"Государственное бюджетное профессиональное образовательное учреждение «{adjective} {name}»"
         short = f"ГБПОУ «{adjective} {abbr_spo}»"
         contingent = rng.randint(280, 1600)
-        site = f"https://{abbr_spo.lower()}-{stem}.ru"
+        site = f"https://{translit(abbr_spo)}-{stem}.ru"
         position = "директор"
     else:
-        full = f"Муниципальное {form} учреждение «Центр психолого-педагогической, медицинской и социальной помощи № {n}»"
+        full = (
+            f"Муниципальное {form} учреждение «Центр психолого-педагогической, медицинской и социальной помощи № {n}»"
+        )
         short = f"М{abbr}У ЦППМСП № {n}"
         contingent = rng.randint(30, 300)
         site = f"https://ppms{n}-{stem}.ru"
@@ -148,7 +167,11 @@ def _organization(rng: random.Random, ids: _Identifiers, municipality: Territory
         status = OrgStatus.CLOSED_TEMPORARILY
     elif roll < 0.03:
         status = OrgStatus.LIQUIDATED
-    parents = round(contingent * rng.uniform(1.3, 1.8)) if org_type in (OrgType.DOO, OrgType.OO) and rng.random() < 0.7 else None
+    parents = (
+        round(contingent * rng.uniform(1.3, 1.8))
+        if org_type in (OrgType.DOO, OrgType.OO) and rng.random() < 0.7
+        else None
+    )
     founder = (
         f"Управление образования администрации {municipality.name.replace('город ', 'города ')}"
         if org_type != OrgType.SPO
@@ -162,7 +185,10 @@ def _organization(rng: random.Random, ids: _Identifiers, municipality: Territory
         org_type=org_type,
         founder=founder,
         territory=municipality,
-        address=f"{rng.randint(690000, 692999)}, {REGION_NAME}, {municipality.name}, {rng.choice(names.STREETS)}, д. {rng.randint(1, 120)}",
+        address=(
+            f"{rng.randint(690000, 692999)}, {REGION_NAME}, {municipality.name}, "
+            f"{rng.choice(names.STREETS)}, д. {rng.randint(1, 120)}"
+        ),
         website=site if rng.random() > 0.02 else "",
         busgov_id=str(rng.randint(100000, 999999)) if rng.random() > 0.06 else "",
         head_name=head,
@@ -182,14 +208,21 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
         raise RuntimeError("Демонстрационный регион уже загружен")
     rng = random.Random(seed)
     region = Territory.objects.create(
-        name=REGION_NAME, kind=TerritoryKind.REGION, code="05000000", timezone=REGION_TZ,
+        name=REGION_NAME,
+        kind=TerritoryKind.REGION,
+        code="05000000",
+        timezone=REGION_TZ,
         authority_name=f"Министерство образования {REGION_NAME.replace('область', 'области')}",
     )
     municipalities: list[Territory] = []
     stems: dict[int, tuple[str, str]] = {}
     for index, (name, stem, adjective) in enumerate(names.MUNICIPALITIES[: _municipality_count(size)], start=1):
         municipality = Territory.objects.create(
-            name=name, kind=TerritoryKind.MUNICIPALITY, parent=region, code=f"05{index:03d}000", timezone=REGION_TZ,
+            name=name,
+            kind=TerritoryKind.MUNICIPALITY,
+            parent=region,
+            code=f"05{index:03d}000",
+            timezone=REGION_TZ,
             authority_name=f"Управление образования администрации {name.replace('город ', 'города ')}",
         )
         municipalities.append(municipality)
@@ -215,7 +248,7 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
     for school in [o for o in organizations if o.org_type == OrgType.OO and rng.random() < 0.08]:
         stem, _adjective = stems[school.territory_id]
         branch = Organization(
-            full_name=f"Филиал {school.full_name} в с. {rng.choice(['Ивановка', 'Каменка', 'Берёзовка', 'Сосновка', 'Покровка', 'Михайловка'])}",
+            full_name=f"Филиал {school.full_name} в с. {rng.choice(names.VILLAGES)}",
             short_name=f"Филиал {school.short_name}",
             inn=ids.inn(),
             org_type=OrgType.OO,
@@ -231,7 +264,15 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
         branch.save()
         organizations.append(branch)
 
-    ctx = DemoContext(seed=seed, size=size, rng=rng, region=region, municipalities=municipalities, organizations=organizations, options=options)
+    ctx = DemoContext(
+        seed=seed,
+        size=size,
+        rng=rng,
+        region=region,
+        municipalities=municipalities,
+        organizations=organizations,
+        options=options,
+    )
     _make_users(ctx)
     for config in apps.get_app_configs():
         if config.name == "demo":
@@ -249,11 +290,37 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
 def _make_users(ctx: DemoContext) -> None:
     rng = random.Random(ctx.seed + 1)
     first_mun = ctx.municipalities[0]
-    school = next(o for o in ctx.organizations if o.territory_id == first_mun.pk and o.org_type == OrgType.OO and o.parent_id is None)
+    school = next(
+        o
+        for o in ctx.organizations
+        if o.territory_id == first_mun.pk and o.org_type == OrgType.OO and o.parent_id is None
+    )
     ctx.add_user("admin", "Администратор Системы", "администратор системы", [], superuser=True)
-    ctx.add_user("region", names.person(rng)[0], "региональный орган (министерство)", [{"role": Role.REGIONAL, "territory": ctx.region}])
+    ctx.add_user(
+        "region",
+        names.person(rng)[0],
+        "региональный орган (министерство)",
+        [{"role": Role.REGIONAL, "territory": ctx.region}],
+    )
     for index, municipality in enumerate(ctx.municipalities[:2], start=1):
-        ctx.add_user(f"mun{index}", names.person(rng)[0], f"муниципальный орган: {municipality.name}", [{"role": Role.MUNICIPAL, "territory": municipality}])
-    ctx.add_user("council", names.person(rng)[0], "член общественного совета (регион)", [{"role": Role.COUNCIL, "territory": ctx.region}])
-    ctx.add_user("operator", names.person(rng)[0], "организация-оператор", [{"role": Role.OPERATOR, "territory": ctx.region}])
-    ctx.add_user("school", names.person(rng)[0], f"сотрудник: {school.short_name}", [{"role": Role.ORG_STAFF, "organization": school}])
+        ctx.add_user(
+            f"mun{index}",
+            names.person(rng)[0],
+            f"муниципальный орган: {municipality.name}",
+            [{"role": Role.MUNICIPAL, "territory": municipality}],
+        )
+    ctx.add_user(
+        "council",
+        names.person(rng)[0],
+        "член общественного совета (регион)",
+        [{"role": Role.COUNCIL, "territory": ctx.region}],
+    )
+    ctx.add_user(
+        "operator", names.person(rng)[0], "организация-оператор", [{"role": Role.OPERATOR, "territory": ctx.region}]
+    )
+    ctx.add_user(
+        "school",
+        names.person(rng)[0],
+        f"сотрудник: {school.short_name}",
+        [{"role": Role.ORG_STAFF, "organization": school}],
+    )

@@ -36,7 +36,9 @@ def job_function(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 def enqueue(kind: str, title: str, user=None, **params: Any) -> Job:
     if kind not in _REGISTRY:
         raise KeyError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, title=title, created_by=user if getattr(user, "pk", None) else None, params=params)
+    job = Job.objects.create(
+        kind=kind, title=title, created_by=user if getattr(user, "pk", None) else None, params=params
+    )
     from jobs.tasks import run_job
 
     def _send() -> None:

@@ -35,7 +35,18 @@ def _register_routers() -> None:
     from registry.api import router as registry_router
 
     api.add_router("/", registry_router)
-    for module in ("cycles", "council", "surveys", "sitecheck", "expertise", "scoring", "plans", "busgov", "reports", "portal"):
+    for module in (
+        "cycles",
+        "council",
+        "surveys",
+        "sitecheck",
+        "expertise",
+        "scoring",
+        "plans",
+        "busgov",
+        "reports",
+        "portal",
+    ):
         try:
             imported = __import__(f"{module}.api", fromlist=["router"])
         except ModuleNotFoundError as exc:

@@ -49,10 +49,16 @@ class OrganizationForm(forms.ModelForm):
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Поиск"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": "Название, ИНН или ОГРН"}))
-    territory = forms.ModelChoiceField(label=_("Муниципальное образование"), queryset=Territory.objects.none(), required=False, empty_label=_("все"))
-    org_type = forms.ChoiceField(label=_("Тип"), choices=[("", _("все"))] + list(OrgType.choices), required=False)
-    status = forms.ChoiceField(label=_("Статус"), choices=[("", _("все"))] + list(OrgStatus.choices), required=False)
+    q = forms.CharField(
+        label=_("Поиск"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Название, ИНН или ОГРН"}),
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Муниципальное образование"), queryset=Territory.objects.none(), required=False, empty_label=_("все")
+    )
+    org_type = forms.ChoiceField(label=_("Тип"), choices=[("", _("все")), *list(OrgType.choices)], required=False)
+    status = forms.ChoiceField(label=_("Статус"), choices=[("", _("все")), *list(OrgStatus.choices)], required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,7 +100,9 @@ def template_xlsx() -> bytes:
     for col, (_header, fld, _rc, _rv) in enumerate(COLUMNS):
         sheet.write_string(1, col, example.get(fld, ""), text)
     notes = workbook.add_worksheet("Пояснения")
-    notes.write(0, 0, "Тип: ДОО, ОО, СПО, ДО, иная. Статус: действует, реорганизуется, ликвидирована, временно закрыта.")
+    notes.write(
+        0, 0, "Тип: ДОО, ОО, СПО, ДО, иная. Статус: действует, реорганизуется, ликвидирована, временно закрыта."
+    )
     notes.write(1, 0, "Столбцы со звёздочкой обязательны. Строки сопоставляются с реестром по ИНН.")
     notes.write(2, 0, "Пример во второй строке листа «Реестр» удалите перед загрузкой.")
     workbook.close()
@@ -126,9 +128,7 @@ def parse_file(data: bytes, filename: str, user) -> ParsedFile:
             result.errors.append(RowError(1, header, "", "нет обязательного столбца"))
     for index, header in enumerate(headers):
         if header and header not in known:
-            result.warnings.append(
-                f"Столбец {column_letter(index)} «{header}» не распознан и не будет загружен"
-            )
+            result.warnings.append(f"Столбец {column_letter(index)} «{header}» не распознан и не будет загружен")
     if result.errors:
         return result
     table.headers = headers
@@ -136,7 +136,8 @@ def parse_file(data: bytes, filename: str, user) -> ParsedFile:
     scope = scope_for(user)
     territories = {
         normalize_search(t.name): t
-        for t in Territory.objects.filter(pk__in=scope.territory_ids) if t.parent_id is not None
+        for t in Territory.objects.filter(pk__in=scope.territory_ids)
+        if t.parent_id is not None
     }
     seen_inn: dict[str, int] = {}
     present_columns = set(headers)
@@ -144,11 +145,11 @@ def parse_file(data: bytes, filename: str, user) -> ParsedFile:
         row: dict[str, Any] = {"_row": number}
         errors: list[RowError] = []
 
-        def cell(fld: str) -> str:
+        def cell(fld: str, record: dict = record) -> str:
             return clean_cell(record.get(FIELD_TO_HEADER[fld]))
 
-        def err(fld: str, value: str, message: str) -> None:
-            errors.append(RowError(number, FIELD_TO_HEADER[fld], value, message))  # noqa: B023
+        def err(fld: str, value: str, message: str, number: int = number, errors: list = errors) -> None:
+            errors.append(RowError(number, FIELD_TO_HEADER[fld], value, message))
 
         for _header, fld, _rc, required_value in COLUMNS:
             if FIELD_TO_HEADER[fld] not in present_columns:
@@ -229,17 +230,24 @@ def parse_file(data: bytes, filename: str, user) -> ParsedFile:
     # branches: the parent ИНН must be in the file or in the registry, and not a branch itself
     file_inns = {r["inn"] for r in result.rows if r.get("inn")}
     parent_inns = {r["parent"] for r in result.rows if r.get("parent")}
-    registry_parents = set(
-        Organization.objects.filter(inn__in=parent_inns - file_inns).values_list("inn", flat=True)
-    )
+    registry_parents = set(Organization.objects.filter(inn__in=parent_inns - file_inns).values_list("inn", flat=True))
     for row in result.rows:
         parent = row.get("parent")
         if not parent:
             continue
         if parent == row.get("inn"):
-            result.errors.append(RowError(row["_row"], FIELD_TO_HEADER["parent"], parent, "филиал не может быть головной организацией самому себе"))
+            result.errors.append(
+                RowError(
+                    row["_row"],
+                    FIELD_TO_HEADER["parent"],
+                    parent,
+                    "филиал не может быть головной организацией самому себе",
+                )
+            )
         elif parent not in file_inns and parent not in registry_parents:
-            result.errors.append(RowError(row["_row"], FIELD_TO_HEADER["parent"], parent, "головная организация с таким ИНН не найдена"))
+            result.errors.append(
+                RowError(row["_row"], FIELD_TO_HEADER["parent"], parent, "головная организация с таким ИНН не найдена")
+            )
     result.errors.sort(key=lambda e: (e.row, e.column))
     return result
 
@@ -297,15 +305,15 @@ def compute_diff(parsed: ParsedFile, user) -> Diff:
             if (old or None) != (new or None):
                 changes[fld] = [old, new]
         if changes:
-            diff.changed.append({"inn": row["inn"], "id": org.pk, "name": str(org), "row": row["_row"], "changes": changes})
+            diff.changed.append(
+                {"inn": row["inn"], "id": org.pk, "name": str(org), "row": row["_row"], "changes": changes}
+            )
         else:
             diff.unchanged += 1
     missing_qs = Organization.objects.editable_by(user).filter(territory_id__in=file_territories).exclude(inn__in=inns)
     if not scope.sees_everything:
         missing_qs = missing_qs.filter(territory_id__in=scope.territory_ids)
-    diff.missing = [
-        {"inn": o.inn, "id": o.pk, "name": str(o)} for o in missing_qs.order_by("full_name")
-    ]
+    diff.missing = [{"inn": o.inn, "id": o.pk, "name": str(o)} for o in missing_qs.order_by("full_name")]
     return diff
 
 
@@ -427,7 +435,14 @@ def _apply_rows(user, batch: ImportBatch, diff: Diff) -> int:
             org.parent = parent
             org.full_clean(exclude=["territory"])
             org.save(update_fields=["parent"])
-            log_action(user, "registry.organization.updated", org, before=before, after={"parent": org.parent_id}, data={"import": batch.pk})
+            log_action(
+                user,
+                "registry.organization.updated",
+                org,
+                before=before,
+                after={"parent": org.parent_id},
+                data={"import": batch.pk},
+            )
     return len(diff.added)
 
 
@@ -462,6 +477,8 @@ def export_xlsx(queryset) -> bytes:
                 if value is not None:
                     sheet.write_number(row_index, col, value)
             else:
-                sheet.write_string(row_index, col, str(getattr(org, fld) or ""), text if fld in ("inn", "ogrn") else None)
+                sheet.write_string(
+                    row_index, col, str(getattr(org, fld) or ""), text if fld in ("inn", "ogrn") else None
+                )
     workbook.close()
     return buffer.getvalue()

@@ -158,14 +158,14 @@ class Organization(models.Model):
             kwargs["update_fields"] = set(update_fields) | {"name_search"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Организация не может быть филиалом самой себя")})
         if self.parent_id and self.parent and self.parent.parent_id:
             raise ValidationError({"parent": _("Головная организация сама является филиалом")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:detail", args=[self.pk])
 
     @property
     def effective_timezone(self) -> str:
@@ -184,9 +184,7 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("применён")
         DISCARDED = "discarded", _("отменён")
 
-    created_by = models.ForeignKey(
-        "auth.User", verbose_name=_("загрузил"), on_delete=models.CASCADE, related_name="+"
-    )
+    created_by = models.ForeignKey("auth.User", verbose_name=_("загрузил"), on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("загружен"), auto_now_add=True)
     filename = models.CharField(_("файл"), max_length=255)
     file_sha256 = models.CharField(max_length=64)

@@ -25,7 +25,9 @@ def _require_editor(request) -> None:
 def organization_list(request):
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     queryset = form.apply(Organization.objects.visible_to(request.user).select_related("territory", "parent"))
-    page = Paginator(queryset.order_by("territory__name", "short_name", "full_name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(queryset.order_by("territory__name", "short_name", "full_name"), 50).get_page(
+        request.GET.get("page")
+    )
     context = {"form": form, "page": page, "total": queryset.count(), "query": request.GET.urlencode()}
     template = "registry/_table.html" if request.htmx else "registry/list.html"
     return render(request, template, context)
@@ -34,7 +36,9 @@ def organization_list(request):
 @login_required
 def organization_detail(request, pk: int):
     org = get_object_or_404(Organization.objects.visible_to(request.user).select_related("territory", "parent"), pk=pk)
-    history = AuditEntry.objects.visible_to(request.user).filter(target_type="registry.organization", target_id=str(org.pk))[:20]
+    history = AuditEntry.objects.visible_to(request.user).filter(
+        target_type="registry.organization", target_id=str(org.pk)
+    )[:20]
     return render(
         request,
         "registry/detail.html",
@@ -67,7 +71,9 @@ def organization_edit(request, pk: int):
         org = services.update_organization(request.user, original, {f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Изменения сохранены."))
         return redirect(org)
-    return render(request, "registry/form.html", {"form": form, "title": _("Изменение: %(name)s") % {"name": org}, "org": org})
+    return render(
+        request, "registry/form.html", {"form": form, "title": _("Изменение: %(name)s") % {"name": org}, "org": org}
+    )
 
 
 @login_required

@@ -52,7 +52,9 @@ def test_create_and_patch_are_audited(client, municipal_official, municipality):
     response = client.post("/api/organizations", json.dumps(payload), content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     org_id = response.json()["id"]
-    response = client.patch(f"/api/organizations/{org_id}", json.dumps({"contingent": 150}), content_type="application/json", **headers)
+    response = client.patch(
+        f"/api/organizations/{org_id}", json.dumps({"contingent": 150}), content_type="application/json", **headers
+    )
     assert response.json()["contingent"] == 150
     actions = list(AuditEntry.objects.filter(target_id=str(org_id)).values_list("action", flat=True).order_by("pk"))
     assert actions == ["registry.organization.created", "registry.organization.updated"]
@@ -68,7 +70,12 @@ def test_bad_payload_names_the_field(client, municipal_official, municipality):
 
 def test_read_only_role_gets_403_on_write(client, council_member):
     org = Organization.objects.visible_to(council_member).first()
-    response = client.patch(f"/api/organizations/{org.pk}", json.dumps({"contingent": 1}), content_type="application/json", **_auth(council_member))
+    response = client.patch(
+        f"/api/organizations/{org.pk}",
+        json.dumps({"contingent": 1}),
+        content_type="application/json",
+        **_auth(council_member),
+    )
     assert response.status_code == 403
 
 

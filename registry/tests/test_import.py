@@ -170,11 +170,11 @@ def test_csv_upload_through_the_web_shows_errors_then_diff(client_for, municipal
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(municipal_official)
-    bad = "ИНН;Полное наименование;Тип;Муниципальное образование\n7707083893;;ОО;%s\n" % municipality.name
+    bad = f"ИНН;Полное наименование;Тип;Муниципальное образование\n7707083893;;ОО;{municipality.name}\n"
     response = client.post("/registry/import/", {"file": SimpleUploadedFile("r.csv", bad.encode())})
     assert response.status_code == 200
     assert "строка 2, столбец «Полное наименование»" in response.content.decode()
-    good = "ИНН;Полное наименование;Тип;Муниципальное образование\n7707083893;Школа;ОО;%s\n" % municipality.name
+    good = f"ИНН;Полное наименование;Тип;Муниципальное образование\n7707083893;Школа;ОО;{municipality.name}\n"
     response = client.post("/registry/import/", {"file": SimpleUploadedFile("r.csv", good.encode("cp1251"))})
     batch = ImportBatch.objects.get(created_by=municipal_official)
     assert response["Location"] == f"/registry/import/{batch.pk}/"

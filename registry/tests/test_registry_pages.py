@@ -45,7 +45,9 @@ def test_bad_identifiers_are_refused_with_field_messages(client_for, municipal_o
     assert not Organization.objects.filter(inn="7707083894").exists()
 
 
-def test_official_cannot_place_an_organization_in_another_municipality(client_for, municipal_official, other_municipality):
+def test_official_cannot_place_an_organization_in_another_municipality(
+    client_for, municipal_official, other_municipality
+):
     response = client_for(municipal_official).post("/registry/new/", _form(other_municipality))
     assert response.status_code == 200
     assert "territory" in response.context["form"].errors
@@ -98,7 +100,9 @@ def test_log_action_refuses_to_run_outside_a_transaction(municipal_official, dja
         connection.in_atomic_block = saved
 
 
-def test_audit_log_page_is_scoped_and_filterable(client_for, municipal_official, regional_official, municipality, other_municipality):
+def test_audit_log_page_is_scoped_and_filterable(
+    client_for, municipal_official, regional_official, municipality, other_municipality
+):
     mine = Organization.objects.filter(territory=municipality).first()
     theirs = Organization.objects.filter(territory=other_municipality).first()
     from registry.services import update_organization

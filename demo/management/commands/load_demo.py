@@ -20,9 +20,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("Демонстрационный регион уже загружен (используйте --if-empty).")
         ctx = build_demo(seed=seed, size=size)
-        self.stdout.write(self.style.SUCCESS(
-            f"Загружен регион «{ctx.region}»: {len(ctx.municipalities)} муниципальных образований, {len(ctx.organizations)} организаций."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Загружен регион «{ctx.region}»: {len(ctx.municipalities)} муниципальных образований, "
+                f"{len(ctx.organizations)} организаций."
+            )
+        )
         self._print_logins()
 
     def _print_logins(self):
@@ -30,9 +33,12 @@ class Command(BaseCommand):
 
         from demo.region import DEMO_PASSWORD
 
-        self.stdout.write("\nВход: http://127.0.0.1:8000/accounts/login/  (пароль у всех: %s)" % DEMO_PASSWORD)
-        for user in User.objects.filter(username__in=["admin", "region", "mun1", "mun2", "council", "operator", "school"]).prefetch_related("memberships"):
-            roles = "; ".join(
-                f"{m.get_role_display()} — {m.organization or m.territory}" for m in user.memberships.all()
-            ) or "администратор системы"
+        self.stdout.write(f"\nВход: http://127.0.0.1:8000/accounts/login/  (пароль у всех: {DEMO_PASSWORD})")
+        for user in User.objects.filter(
+            username__in=["admin", "region", "mun1", "mun2", "council", "operator", "school"]
+        ).prefetch_related("memberships"):
+            roles = (
+                "; ".join(f"{m.get_role_display()} — {m.organization or m.territory}" for m in user.memberships.all())
+                or "администратор системы"
+            )
             self.stdout.write(f"  {user.username:<10} {roles}")
