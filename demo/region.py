@@ -44,6 +44,9 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)  # username → user
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, password)
     options: dict[str, Any] = field(default_factory=dict)
+    # filled by the apps' populate(ctx) in INSTALLED_APPS order
+    cycles: dict[tuple[int, int], Any] = field(default_factory=dict)  # (territory id, year) → Cycle
+    current_cycles: list[Any] = field(default_factory=list)
 
     def add_user(
         self,

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -150,7 +150,7 @@ def get_organization(request, org_id: int):
 def create_organization(request, payload: OrganizationIn):
     data = _resolve_refs(request, payload.dict())
     org = _save(services.create_organization, request.user, data)
-    return 201, org
+    return Status(201, org)
 
 
 @router.patch("/organizations/{org_id}", response=OrganizationOut)

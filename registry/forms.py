@@ -7,6 +7,8 @@ from registry.models import Organization, Territory
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("официальный сайт"), required=False, assume_scheme="https", max_length=500)
+
     class Meta:
         model = Organization
         fields = [
