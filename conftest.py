@@ -92,3 +92,51 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- browser tests -------------------------------------------------------------------------------
+# Playwright runs its own event loop in the test thread; the Django ORM calls in the same test are
+# synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright drives Debian's chromium instead of a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture
+def live_demo(transactional_db):
+    """A small demo region in a database the live server can see (committed, flushed afterwards).
+
+    Browser tests use it with ``live_server`` and the ``page`` fixture; it builds the region
+    afresh because a transactional test leaves the database empty for the next one.
+    """
+    from django.core.management import call_command
+
+    from demo.region import build_demo
+
+    call_command("flush", "--no-input", verbosity=0)
+    return build_demo(seed=5, size=40)
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """``login_as("mun1")`` logs the browser in through the real form."""
+
+    def login(username: str, password: str = "noko-demo-2026"):  # noqa: S107 - the demo password
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return login

@@ -239,9 +239,11 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
     for municipality, weight in zip(municipalities, weights, strict=True):
         count = max(3, round(size * weight / total_weight))
         stem, adjective = stems[municipality.pk]
-        for _ in range(count):
+        for i in range(count):
+            # every municipality has at least a school and a kindergarten, whatever the size
+            org_type = (OrgType.OO, OrgType.DOO)[i] if i < 2 else _pick_type(rng)
             organizations.append(
-                _organization(rng, ids, municipality, stem, adjective, _pick_type(rng), counters[municipality.pk])
+                _organization(rng, ids, municipality, stem, adjective, org_type, counters[municipality.pk])
             )
     organizations = organizations[:size] if len(organizations) > size else organizations
     for org in organizations:

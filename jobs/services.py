@@ -53,10 +53,10 @@ def enqueue(kind: str, title: str, user=None, **params: Any) -> Job:
 
 
 def _runs_inline() -> bool:
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
-    return isinstance(default_task_backend, ImmediateBackend)
+    return isinstance(task_backends["default"], ImmediateBackend)
 
 
 def execute(job_id: int) -> None:
