@@ -84,7 +84,7 @@ def school(school_staff):
 
 
 @pytest.fixture
-def client_for(client):
+def client_for(db, client):
     """``client_for(user)`` → a test client logged in as USER."""
 
     def login(user):

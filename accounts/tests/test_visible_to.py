@@ -82,7 +82,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize("persona", ["council_member", "operator_user", "school_staff"])
-def test_read_only_roles_cannot_edit_the_registry(persona, request, client_for):
+def test_read_only_roles_cannot_edit_the_registry(db, persona, request, client_for):
     user = request.getfixturevalue(persona)
     org = Organization.objects.visible_to(user).first()
     client = client_for(user)
