@@ -53,8 +53,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Figures on a generated region of BENCH_SIZE organizations (default 2000): SQLite, then PostgreSQL.
 bench: venv postgres
-	NOKO_TESTING=1 $(PY) -m bench
+	DATABASE_URL= $(PY) -m bench $(BENCH)
+	DATABASE_URL=$(PG_URL) $(PY) -m bench $(BENCH)
 
 messages: venv
 	DEBUG=1 $(PY) manage.py compilemessages -l ru
