@@ -1,11 +1,12 @@
 """Settings of the НОКО information system.
 
 Everything that differs between a laptop demo, CI and production comes from
-environment variables (see docs/deploy.md); values are validated at start-up.
+environment variables (see docs/deployment.md); values are validated at start-up.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -52,10 +53,13 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "demo",
+    "noko",  # operations: backup/restore/queue_probe commands, the queue probe job
 ]
 
 MIDDLEWARE = [
+    "noko.health.HealthCheckMiddleware",  # /healthz answers before host checks and HTTPS redirects
     "django.middleware.security.SecurityMiddleware",
+    "noko.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.RequestIdMiddleware",
+    "noko.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "noko.urls"
@@ -158,3 +163,88 @@ LOGGING = {
 
 # Public base URL used in survey links, QR codes and letters.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Production hardening (docs/deployment.md) ------------------------------------------------------
+# Behind nginx: the proxy terminates TLS and sets X-Forwarded-Proto; TRUSTED_PROXIES lists the proxy
+# addresses whose X-Forwarded-For is believed (client addresses for rate limits).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+if env_bool("BEHIND_TLS_PROXY", not DEBUG and not TESTING):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # preloading is the owner's decision for the whole parent domain, not the application's
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+if not DEBUG and not TESTING:
+    if len(SECRET_KEY) < 50:
+        raise ConfigError("SECRET_KEY must be at least 50 random characters in production (SECRET_KEY_FILE)")
+    if not SESSION_COOKIE_SECURE:
+        raise ConfigError("SECURE_COOKIES=0 is only allowed with DEBUG=1")
+
+# Content-Security-Policy (noko.security): scripts only from our origin or with the request's nonce
+# (<script nonce="{{ request.csp_nonce }}">); inline style attributes stay allowed (htmx, progress bars).
+CSP_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "{nonce}"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI"):
+    CSP_POLICY["report-uri"] = [env_str("CSP_REPORT_URI")]
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+SECURITY_EXTRA_HEADERS = {"Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()"}
+
+# Cache: rate-limit counters must be shared by every process and host, so production uses the
+# database table (created by `manage.py createcachetable`); locmem:// for the demo and tests,
+# redis://host:6379/0 if the redis package is installed.
+CACHE_URL = env_str("CACHE_URL", "locmem://" if DEBUG or TESTING else "db://noko_cache")
+if CACHE_URL.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_URL[5:]}}
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noko"}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    raise ConfigError(f"CACHE_URL={CACHE_URL!r}: expected db://<table>, locmem:// or redis://host:port/db")
+
+_RATE_RE = re.compile(r"^\s*[1-9]\d*\s*/\s*(?:[1-9]\d*)?\s*[smhd]\s*$")
+
+# Rate limits (lib.ratelimit): login lockout per username and per address, and request limits by URL
+# name or namespace. Generous on purpose: a whole school class may share one address.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", not TESTING)
+LOGIN_THROTTLE = {
+    "views": ["accounts:login", "admin:login"],
+    "user_rate": env_str("LOGIN_RATE_PER_USER", "5/15m"),
+    "ip_rate": env_str("LOGIN_RATE_PER_IP", "30/15m"),
+}
+RATE_LIMITS = [
+    {"match": "portal:", "rate": env_str("RATE_LIMIT_PUBLIC", "600/m"), "key": "ip"},
+    {"match": "api:", "rate": env_str("RATE_LIMIT_API", "1200/m"), "key": "user_or_ip"},
+]
+for _name, _rate in [
+    ("LOGIN_RATE_PER_USER", LOGIN_THROTTLE["user_rate"]),
+    ("LOGIN_RATE_PER_IP", LOGIN_THROTTLE["ip_rate"]),
+    ("RATE_LIMIT_PUBLIC", RATE_LIMITS[0]["rate"]),
+    ("RATE_LIMIT_API", RATE_LIMITS[1]["rate"]),
+]:
+    if not _RATE_RE.match(_rate):
+        raise ConfigError(f"{_name}={_rate!r}: expected <count>/<period>, e.g. 10/m or 5/15m")
+
+# Health checks (noko.health) and backups (noko.backup).
+HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", 900, minimum=1)
+BACKUP_DIR = env_str("BACKUP_DIR", str(VAR_DIR / "backups"))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("noko.health")),  # /healthz, /healthz/queue
 ]
 
 # Apps added by later capabilities register their URLs here when they have them.
