@@ -1,0 +1,1141 @@
+"""Scoring writes and reads: gathering and importing inputs, computing, finalizing, aggregates, ratings.
+
+Every function that changes data takes ``user`` first (``None`` = the system: demo, commands) and records
+an audit entry in the same transaction. Views, the API, jobs and commands call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Min
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.scopes import scope_for
+from audit.services import log_action
+from cycles.models import Cycle, CycleOrganization
+from lib import score_inputs as K
+from lib.scoring_math import MethodologySpec, OrgScore, competition_ranks, quantize, score
+from scoring import importers
+from scoring.choices import InputSource, Level, RatingGroup, ResultStatus, Severity, ShortcomingKind
+from scoring.models import (
+    CRITERION_CODES,
+    TOTAL_CODE,
+    Methodology,
+    Rating,
+    Result,
+    ScoreInput,
+    ScoringRun,
+    Shortcoming,
+    display_code,
+)
+
+log = logging.getLogger(__name__)
+
+PROVIDER_APPS = ("surveys", "sitecheck", "expertise")
+RATING_CODES = (TOTAL_CODE, *CRITERION_CODES)
+# sources an automatic gathering never overwrites (an operator's explicit figure wins)
+OPERATOR_SOURCES = {InputSource.IMPORT, InputSource.MANUAL}
+
+# how a failed item of each input key is worded in the shortcomings list
+MISSING_TEXT = {
+    K.STAND_ITEMS_PRESENT: "На информационных стендах не размещена информация: {label}",
+    K.SITE_ITEMS_PRESENT: "На официальном сайте не размещена (размещена не полностью) информация: {label}",
+    K.SITE_REMOTE_CHANNELS: "Не обеспечен (не функционирует) дистанционный способ взаимодействия: {label}",
+    K.COMFORT_CONDITIONS: "Не обеспечено комфортное условие: {label}",
+    K.ACCESS_PREMISES_CONDITIONS: "Территория и помещения не оборудованы с учётом доступности для инвалидов: {label}",
+    K.ACCESS_SERVICE_CONDITIONS: "Не обеспечено условие доступности услуг для инвалидов: {label}",
+    K.SITE_BVI: "Не обеспечено условие доступности услуг для инвалидов: {label}",
+}
+COUNT_TEXT = {
+    K.STAND_ITEMS_PRESENT: "На информационных стендах не размещено {missing} из {required} обязательных материалов",
+    K.SITE_ITEMS_PRESENT: "На официальном сайте не размещено {missing} из {required} обязательных сведений",
+    K.SITE_REMOTE_CHANNELS: "Работают {count} из {max} дистанционных способов взаимодействия, нужных для 100 баллов",
+    K.COMFORT_CONDITIONS: "Обеспечено {count} из {max} комфортных условий",
+    K.ACCESS_PREMISES_CONDITIONS: "Обеспечено {count} из {max} условий доступности территории и помещений",
+    K.ACCESS_SERVICE_CONDITIONS: "Обеспечено {count} из {max} условий доступности услуг для инвалидов",
+}
+REQUIRED_KEY = {K.STAND_ITEMS_PRESENT: K.STAND_ITEMS_REQUIRED, K.SITE_ITEMS_PRESENT: K.SITE_ITEMS_REQUIRED}
+
+
+class ReasonRequired(ValidationError):
+    """Results of the cycle are final: a change needs a written reason."""
+
+
+# --- access -----------------------------------------------------------------------------------------
+
+
+def can_compute(user, cycle: Cycle) -> bool:
+    """Authorities of the cycle's territory and its operator compute, import and gather."""
+    if user is None:
+        return True
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return True
+    return cycle.territory_id in scope.territories_for(Role.REGIONAL, Role.MUNICIPAL, Role.OPERATOR)
+
+
+def can_finalize(user, cycle: Cycle) -> bool:
+    """Only the education authority approves results as final."""
+    if user is None:
+        return True
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return True
+    return cycle.territory_id in scope.territories_for(Role.REGIONAL, Role.MUNICIPAL)
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Недостаточно прав для этого действия с результатами цикла")
+
+
+def is_final(cycle: Cycle) -> bool:
+    return Result.objects.filter(cycle=cycle, status=ResultStatus.FINAL).exists()
+
+
+def _require_reason(cycle: Cycle, reason: str) -> None:
+    if is_final(cycle) and not (reason or "").strip():
+        raise ReasonRequired("Результаты цикла утверждены как итоговые: укажите основание изменения.")
+
+
+def methodology_for(cycle: Cycle) -> Methodology:
+    try:
+        return Methodology.objects.for_cycle(cycle)
+    except Methodology.DoesNotExist as exc:
+        raise ValidationError(
+            f"Для цикла указана версия методики «{cycle.methodology_version}», которой нет в системе"
+        ) from exc
+
+
+def _items_by_key(methodology: Methodology) -> dict[str, dict[str, dict[str, str]]]:
+    """For each count key: its condition items {code: {code, label, legal_basis}} from the methodology."""
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for indicator in methodology.definition.get("indicators", []):
+        items = indicator.get("items") or []
+        for key in indicator.get("count", []):
+            result[key] = {
+                item["code"]: {
+                    "code": item["code"],
+                    "label": item["label"],
+                    "legal_basis": item.get("legal_basis") or indicator.get("legal_basis", ""),
+                }
+                for item in items
+                if item["code"] != importers.BVI_ITEM
+            }
+        if importers.BVI_ITEM in {i["code"] for i in items}:
+            bvi = next(i for i in items if i["code"] == importers.BVI_ITEM)
+            result[K.SITE_BVI] = {
+                bvi["code"]: {
+                    "code": bvi["code"],
+                    "label": bvi["label"],
+                    "legal_basis": bvi.get("legal_basis") or indicator.get("legal_basis", ""),
+                }
+            }
+    return result
+
+
+def _items_by_group(methodology: Methodology) -> dict[str, dict[str, dict[str, str]]]:
+    by_key = _items_by_key(methodology)
+    groups: dict[str, dict[str, dict[str, str]]] = {}
+    for group, (_label, _req, key, _ind) in importers.CHECKLIST_GROUPS.items():
+        groups[group] = dict(by_key.get(key, {}))
+    groups["service"].update(by_key.get(K.SITE_BVI, {}))
+    groups["stand"] = {
+        code: {"code": code, "label": label, "legal_basis": importers.STAND_LEGAL_BASIS}
+        for code, label in importers.DEFAULT_STAND_ITEMS
+    }
+    groups["site"] = {
+        code: {"code": code, "label": label, "legal_basis": importers.SITE_LEGAL_BASIS}
+        for code, label in importers.DEFAULT_SITE_ITEMS
+    }
+    return groups
+
+
+# --- inputs -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteReport:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    kept_operator: int = 0
+    changes: list[dict[str, Any]] = field(default_factory=list)  # the first ones, for the audit entry
+
+
+def _write_inputs(
+    user,
+    cycle: Cycle,
+    rows: Iterable[tuple[int, str, Decimal, str, dict]],
+    *,
+    keep_operator: bool = False,
+) -> WriteReport:
+    """Upsert (cycle organization id, key, value, source, detail) rows; returns what changed."""
+    report = WriteReport()
+    existing = {
+        (entry_id, key): (pk, value, source, detail)
+        for pk, entry_id, key, value, source, detail in ScoreInput.objects.filter(cycle=cycle).values_list(
+            "pk", "cycle_organization_id", "key", "value", "source", "detail"
+        )
+    }
+    to_create: list[ScoreInput] = []
+    to_update: list[ScoreInput] = []
+    now = timezone.now()
+    actor = user if getattr(user, "pk", None) else None
+    for entry_id, key, value, source, detail in rows:
+        value = quantize(Decimal(value), 4)
+        current = existing.get((entry_id, key))
+        if current is None:
+            to_create.append(
+                ScoreInput(
+                    cycle=cycle,
+                    cycle_organization_id=entry_id,
+                    key=key,
+                    value=value,
+                    source=source,
+                    detail=detail or {},
+                    updated_by=actor,
+                )
+            )
+            report.created += 1
+            continue
+        pk, old_value, old_source, old_detail = current
+        if keep_operator and old_source in OPERATOR_SOURCES and source not in OPERATOR_SOURCES:
+            report.kept_operator += 1
+            continue
+        if old_value == value and old_source == source and (old_detail or {}) == (detail or {}):
+            report.unchanged += 1
+            continue
+        to_update.append(
+            ScoreInput(
+                pk=pk,
+                value=value,
+                source=source,
+                detail=detail or {},
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+        report.changed += 1
+        if len(report.changes) < 500:
+            report.changes.append(
+                {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
+            )
+    ScoreInput.objects.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        ScoreInput.objects.bulk_update(
+            to_update, ["value", "source", "detail", "updated_at", "updated_by"], batch_size=1000
+        )
+    return report
+
+
+def provider_modules() -> list[tuple[str, Any]]:
+    """(app, module) for every collecting app that has a score_inputs module with provide()."""
+    found = []
+    for app in PROVIDER_APPS:
+        name = f"{app}.score_inputs"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name in (name, app):
+                continue
+            raise
+        if callable(getattr(module, "provide", None)):
+            found.append((app, module))
+    return found
+
+
+@dataclass
+class GatherReport:
+    apps: dict[str, int] = field(default_factory=dict)  # app → values received
+    warnings: list[str] = field(default_factory=list)
+    write: WriteReport = field(default_factory=WriteReport)
+
+
+def gather_inputs(user, cycle: Cycle, *, reason: str = "", override_operator: bool = False) -> GatherReport:
+    """Pull InputValues from every collecting app's ``score_inputs.provide(cycle)`` into ScoreInput.
+
+    Apps without the module are skipped; a provider that fails is reported, not fatal. Values an operator
+    imported or entered by hand are kept unless ``override_operator``.
+    """
+    _check(can_compute(user, cycle))
+    report = GatherReport()
+    entries = set(cycle.entries.included().values_list("pk", flat=True))
+    rows: list[tuple[int, str, Decimal, str, dict]] = []
+    seen: set[tuple[int, str]] = set()
+    for app, module in provider_modules():
+        try:
+            values = list(module.provide(cycle))
+        except NotImplementedError:
+            continue
+        except Exception as exc:  # one broken provider must not stop the computation of the others
+            log.exception("score input provider %s failed", app)
+            report.warnings.append(f"Модуль «{app}» не передал данные: {exc}")
+            continue
+        report.apps[app] = len(values)
+        for item in values:
+            if item.cycle_organization_id not in entries:
+                continue
+            if item.key not in K.ALL_KEYS:
+                report.warnings.append(f"Модуль «{app}»: неизвестный ключ «{item.key}» пропущен")
+                continue
+            if (item.cycle_organization_id, item.key) in seen:
+                report.warnings.append(f"Ключ «{item.key}» передан дважды; использовано первое значение")
+                continue
+            seen.add((item.cycle_organization_id, item.key))
+            source = item.source if item.source in InputSource.values else app
+            rows.append((item.cycle_organization_id, item.key, item.value, source, dict(item.detail or {})))
+    if not rows:
+        return report
+    with transaction.atomic():
+        write = _write_inputs(user, cycle, rows, keep_operator=not override_operator)
+        if write.changed and is_final(cycle) and not reason.strip():
+            transaction.set_rollback(True)
+            raise ReasonRequired("Результаты цикла утверждены как итоговые: укажите основание изменения данных.")
+        report.write = write
+        if write.created or write.changed:
+            log_action(
+                user,
+                "scoring.input.gathered",
+                cycle,
+                territory=cycle.territory,
+                data={
+                    "apps": report.apps,
+                    "created": write.created,
+                    "changed": write.changed,
+                    "kept_operator": write.kept_operator,
+                    "changes": write.changes,
+                    "reason": reason,
+                },
+            )
+    return report
+
+
+def set_input(user, entry: CycleOrganization, key: str, value, *, reason: str = "", detail: dict | None = None):
+    """Enter or correct one number by hand (audited; after approval only with a reason)."""
+    cycle = entry.cycle
+    _check(can_compute(user, cycle))
+    if key not in K.ALL_KEYS:
+        raise ValidationError(f"Неизвестный ключ исходных данных «{key}»")
+    try:
+        number = importers.parse_number(value)
+    except ValueError as exc:
+        raise ValidationError(f"«{value}»: {exc}") from exc
+    if number is None or number < 0:
+        raise ValidationError("Укажите число не меньше нуля")
+    _require_reason(cycle, reason)
+    with transaction.atomic():
+        current = ScoreInput.objects.filter(cycle_organization=entry, key=key).first()
+        before = {"value": str(current.value), "source": current.source} if current else None
+        write = _write_inputs(user, cycle, [(entry.pk, key, number, InputSource.MANUAL, detail or {})])
+        if write.created or write.changed:
+            log_action(
+                user,
+                "scoring.input.changed",
+                entry.organization,
+                before=before,
+                after={"key": key, "value": str(number), "source": InputSource.MANUAL},
+                data={"cycle": cycle.pk, "entry": entry.pk, "reason": reason},
+            )
+    return ScoreInput.objects.get(cycle_organization=entry, key=key)
+
+
+@dataclass
+class ImportReport:
+    files: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    organizations: int = 0
+    created: int = 0
+    changed: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def _matcher(cycle: Cycle) -> importers.OrganizationMatcher:
+    from registry.models import Organization
+
+    entries = cycle.entries.included().values_list(
+        "pk", "organization_id", "organization__inn", "organization__short_name"
+    )
+    matcher = importers.OrganizationMatcher(entries)
+
+    class _Known(dict):
+        def __missing__(self, inn):
+            name = Organization.objects.filter(inn=inn).values_list("short_name", flat=True).first()
+            if name is None:
+                raise KeyError(inn)
+            self[inn] = name
+            return name
+
+        def __contains__(self, inn):
+            try:
+                self[inn]
+            except KeyError:
+                return False
+            return True
+
+    matcher.known_inns = _Known()
+    return matcher
+
+
+def import_inputs(
+    user, cycle: Cycle, files: list[tuple[str, bytes]], *, reason: str = "", dry_run: bool = False
+) -> ImportReport:
+    """Validate and load an operator's files (inputs table, checklist, answers); all or nothing."""
+    _check(can_compute(user, cycle))
+    methodology = methodology_for(cycle)
+    matcher = _matcher(cycle)
+    items_by_group = _items_by_group(methodology)
+    items_by_key = _items_by_key(methodology)
+    report = ImportReport()
+    parsed_files = []
+    for filename, data in files:
+        parsed = importers.parse_file(data, filename, matcher, items_by_group, items_by_key)
+        parsed_files.append(parsed)
+        report.files.append(
+            {
+                "filename": filename,
+                "kind": parsed.kind_label,
+                "rows": parsed.rows,
+                "organizations": len(parsed.organizations),
+            }
+        )
+        report.errors += parsed.errors.lines()
+        report.error_count += parsed.errors.total
+        report.warnings += parsed.warnings.lines()
+    # the same number from two files is ambiguous
+    owner: dict[tuple[int, str], str] = {}
+    for parsed in parsed_files:
+        for entry, values in parsed.values.items():
+            for key in values:
+                if (entry, key) in owner:
+                    report.errors.append(
+                        f"«{matcher.names[entry]}»: значение «{key}» есть и в файле «{owner[(entry, key)]}», "
+                        f"и в файле «{parsed.filename}»"
+                    )
+                    report.error_count += 1
+                owner[(entry, key)] = parsed.filename
+    # an organization present in one file and absent from another is named, never silently dropped
+    if len(parsed_files) > 1:
+        for parsed in parsed_files:
+            for other in parsed_files:
+                if other is parsed or not parsed.organizations:
+                    continue
+                for entry in sorted(other.organizations - parsed.organizations, key=lambda e: matcher.names[e]):
+                    report.warnings.append(
+                        f"«{matcher.names[entry]}» есть в файле «{other.filename}», но отсутствует в файле "
+                        f"«{parsed.filename}» ({parsed.kind_label})"
+                    )
+    covered = set().union(*(p.organizations for p in parsed_files)) if parsed_files else set()
+    absent = [name for entry, name in matcher.names.items() if entry not in covered]
+    if absent and covered:
+        report.warnings.append(
+            f"Нет данных в загруженных файлах для {len(absent)} организаций цикла: "
+            + ", ".join(sorted(absent)[:20])
+            + (" …" if len(absent) > 20 else "")
+        )
+    report.organizations = len(covered)
+    if not report.ok or dry_run:
+        return report
+    rows = []
+    for parsed in parsed_files:
+        for entry, values in parsed.values.items():
+            details = parsed.details.get(entry, {})
+            for key, value in values.items():
+                detail = dict(details.get(key, {}))
+                detail["file"] = parsed.filename
+                rows.append((entry, key, value, InputSource.IMPORT, detail))
+        for entry, details in parsed.details.items():
+            for key, detail in details.items():
+                if key not in parsed.values.get(entry, {}):
+                    current = ScoreInput.objects.filter(cycle_organization_id=entry, key=key).first()
+                    if current is None:
+                        report.warnings.append(
+                            f"«{matcher.names[entry]}»: перечень для «{key}» без значения не загружен"
+                        )
+                        continue
+                    rows.append((entry, key, current.value, InputSource.IMPORT, {**detail, "file": parsed.filename}))
+    with transaction.atomic():
+        write = _write_inputs(user, cycle, rows)
+        if write.changed and is_final(cycle) and not reason.strip():
+            transaction.set_rollback(True)
+            report.errors.append("Результаты цикла утверждены как итоговые: укажите основание изменения данных.")
+            report.error_count += 1
+            return report
+        report.created, report.changed = write.created, write.changed
+        log_action(
+            user,
+            "scoring.input.imported",
+            cycle,
+            territory=cycle.territory,
+            data={
+                "files": report.files,
+                "created": write.created,
+                "changed": write.changed,
+                "changes": write.changes,
+                "warnings": report.warnings[:50],
+                "reason": reason,
+            },
+        )
+    report.applied = True
+    return report
+
+
+# --- computation ------------------------------------------------------------------------------------
+
+
+def load_inputs(cycle: Cycle) -> tuple[dict[int, dict[str, Decimal]], dict[int, dict[str, tuple[str, dict]]]]:
+    """{entry id: {key: value}} and {entry id: {key: (source, detail)}} for the included organizations."""
+    values: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    meta: dict[int, dict[str, tuple[str, dict]]] = defaultdict(dict)
+    rows = ScoreInput.objects.filter(
+        cycle=cycle, cycle_organization__status=CycleOrganization.Status.INCLUDED
+    ).values_list("cycle_organization_id", "key", "value", "source", "detail")
+    for entry_id, key, value, source, detail in rows.iterator(chunk_size=5000):
+        values[entry_id][key] = value
+        meta[entry_id][key] = (source, detail)
+    return values, meta
+
+
+def _digest(values: dict[int, dict[str, Decimal]], methodology: Methodology) -> str:
+    h = hashlib.sha256(methodology.code.encode())
+    for entry in sorted(values):
+        for key in sorted(values[entry]):
+            h.update(f"{entry}|{key}|{values[entry][key]}\n".encode())
+    return h.hexdigest()
+
+
+def _result_rows(entry_id: int, org_score: OrgScore, methodology: Methodology) -> list[dict[str, Any]]:
+    rows = []
+    for code, iv in org_score.indicators.items():
+        detail: dict[str, Any] = {}
+        if iv.parts:
+            detail["parts"] = [
+                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in p.items() if k != "label" or v}
+                for p in iv.parts
+            ]
+        if iv.missing:
+            detail["missing_inputs"] = iv.missing
+        if iv.notes:
+            detail["notes"] = iv.notes
+        rows.append(
+            {
+                "entry": entry_id,
+                "level": Level.INDICATOR,
+                "code": code,
+                "value": quantize(iv.value, 4),
+                "n": iv.n,
+                "ci_low": iv.ci[0] if iv.ci else None,
+                "ci_high": iv.ci[1] if iv.ci else None,
+                "low_n": iv.n is not None and iv.n < methodology.min_respondents,
+                "detail": detail,
+            }
+        )
+    for code, cv in org_score.criteria.items():
+        detail = {"weights": {c: str(quantize(w, 6)) for c, w in cv.weights_used.items()}}
+        if cv.excluded:
+            detail["excluded"] = cv.excluded
+        rows.append(
+            {
+                "entry": entry_id,
+                "level": Level.CRITERION,
+                "code": code,
+                "value": quantize(cv.value, 4),
+                "n": None,
+                "ci_low": None,
+                "ci_high": None,
+                "low_n": False,
+                "detail": detail,
+            }
+        )
+    rows.append(
+        {
+            "entry": entry_id,
+            "level": Level.TOTAL,
+            "code": TOTAL_CODE,
+            "value": quantize(org_score.total, 4),
+            "n": None,
+            "ci_low": None,
+            "ci_high": None,
+            "low_n": False,
+            "detail": {},
+        }
+    )
+    return rows
+
+
+_COMPARED = ("value", "n", "ci_low", "ci_high", "low_n", "detail", "level")
+
+
+def compute_cycle(
+    cycle: Cycle,
+    user=None,
+    *,
+    gather: bool = True,
+    reason: str = "",
+    status: str | None = None,
+    job=None,
+) -> ScoringRun:
+    """Compute every organization of CYCLE from its ScoreInput rows (gathering first if asked).
+
+    Idempotent: a second run with the same inputs changes nothing. Once results are final, a run that
+    would change them needs a REASON; every changed final total is audited per organization.
+    """
+    _check(can_compute(user, cycle))
+    methodology = methodology_for(cycle)
+    spec: MethodologySpec = methodology.spec()
+    warnings: list[str] = []
+    if gather:
+        gathered = gather_inputs(user, cycle, reason=reason)
+        warnings += gathered.warnings
+    values, meta = load_inputs(cycle)
+    entries = list(cycle.entries.included().select_related("organization").order_by("organization__short_name", "pk"))
+    if job is not None:
+        from jobs.services import set_total
+
+        set_total(job, len(entries) + 2)
+    was_final = is_final(cycle)
+    target_status = status or (ResultStatus.FINAL if was_final else ResultStatus.PRELIMINARY)
+
+    computed: dict[tuple[int, str], dict[str, Any]] = {}
+    scores: dict[int, OrgScore] = {}
+    missing_by_key: dict[str, int] = defaultdict(int)
+    for index, entry in enumerate(entries):
+        org_score = score(spec, values.get(entry.pk, {}))
+        scores[entry.pk] = org_score
+        for row in _result_rows(entry.pk, org_score, methodology):
+            computed[(entry.pk, row["code"])] = row
+        for iv in org_score.indicators.values():
+            for key in iv.missing:
+                missing_by_key[key] += 1
+        if job is not None and index % 200 == 199:
+            from jobs.services import advance
+
+            advance(job, 200)
+    for key, count in sorted(missing_by_key.items()):
+        warnings.append(f"Нет значения «{key}» у {count} организаций — зависящие от него показатели не рассчитаны")
+    no_total = sum(1 for s in scores.values() if s.total is None)
+    if no_total:
+        warnings.append(f"Итоговый показатель не рассчитан у {no_total} организаций (не хватает данных)")
+
+    existing = {
+        (r["cycle_organization_id"], r["code"]): r
+        for r in Result.objects.filter(cycle=cycle).values("pk", "cycle_organization_id", "code", "status", *_COMPARED)
+    }
+    changed_keys = [
+        key
+        for key, row in computed.items()
+        if key not in existing
+        or any(_differs(existing[key][f], row[f]) for f in _COMPARED)
+        or existing[key]["status"] != target_status
+        or False
+    ]
+    stale = [r["pk"] for key, r in existing.items() if key not in computed]
+    value_changes = [
+        key for key in changed_keys if key in existing and _differs(existing[key]["value"], computed[key]["value"])
+    ]
+    if was_final and value_changes and not reason.strip():
+        raise ReasonRequired("Результаты цикла утверждены как итоговые: пересчёт изменит их — укажите основание.")
+
+    with transaction.atomic():
+        run = ScoringRun.objects.create(
+            cycle=cycle,
+            methodology_version=methodology.code,
+            result_status=target_status,
+            reason=reason,
+            started_by=user if getattr(user, "pk", None) else None,
+            organizations=len(entries),
+            warnings=warnings,
+            inputs_digest=_digest(values, methodology),
+        )
+        if changed_keys or stale:
+            replace = [existing[k]["pk"] for k in changed_keys if k in existing] + stale
+            for start in range(0, len(replace), 900):
+                Result.objects.filter(pk__in=replace[start : start + 900]).delete()
+            Result.objects.bulk_create(
+                [
+                    Result(
+                        cycle=cycle,
+                        cycle_organization_id=row["entry"],
+                        methodology=methodology,
+                        methodology_version=methodology.code,
+                        level=row["level"],
+                        code=row["code"],
+                        value=row["value"],
+                        n=row["n"],
+                        ci_low=row["ci_low"],
+                        ci_high=row["ci_high"],
+                        low_n=row["low_n"],
+                        status=target_status,
+                        detail=row["detail"],
+                    )
+                    for row in (computed[k] for k in changed_keys)
+                ],
+                batch_size=2000,
+            )
+        ratings_changed = _rebuild_ratings(cycle, entries, computed, target_status, force=bool(changed_keys or stale))
+        shortcomings = sync_shortcomings(cycle, methodology, entries, scores, values, meta)
+        run.results_changed = len(changed_keys) + len(stale)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["results_changed", "finished_at"])
+        if was_final and value_changes:
+            by_entry = {e.pk: e for e in entries}
+            for entry_id in sorted({k[0] for k in value_changes}):
+                before = existing.get((entry_id, TOTAL_CODE), {}).get("value")
+                after = computed[(entry_id, TOTAL_CODE)]["value"]
+                log_action(
+                    user,
+                    "scoring.result.changed",
+                    by_entry[entry_id].organization,
+                    before={
+                        "total": before,
+                        **{c: existing.get((entry_id, c), {}).get("value") for c in CRITERION_CODES},
+                    },
+                    after={"total": after, **{c: computed[(entry_id, c)]["value"] for c in CRITERION_CODES}},
+                    data={"cycle": cycle.pk, "run": run.pk, "reason": reason},
+                )
+        log_action(
+            user,
+            "scoring.cycle.computed",
+            cycle,
+            territory=cycle.territory,
+            data={
+                "run": run.pk,
+                "methodology": methodology.code,
+                "status": target_status,
+                "organizations": len(entries),
+                "results_changed": run.results_changed,
+                "ratings_rebuilt": ratings_changed,
+                "shortcomings": shortcomings,
+                "reason": reason,
+                "warnings": warnings[:20],
+            },
+        )
+    if job is not None:
+        from jobs.services import advance
+
+        advance(job, len(entries) % 200 + 2)
+    return run
+
+
+def _differs(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        if old is None or new is None:
+            return old is not new
+        return Decimal(old) != Decimal(new)
+    return old != new
+
+
+def _rebuild_ratings(cycle: Cycle, entries, computed, status: str, *, force: bool) -> bool:
+    """Places by S and K1–K5 within the cycle, each organization type and each municipality."""
+    current = Rating.objects.filter(cycle=cycle)
+    if not force and current.exists() and not current.exclude(status=status).exists():
+        return False
+    Rating.objects.filter(cycle=cycle).delete()
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for entry in entries:
+        groups[(RatingGroup.CYCLE, "")].append(entry.pk)
+        groups[(RatingGroup.ORG_TYPE, entry.organization.org_type)].append(entry.pk)
+        groups[(RatingGroup.TERRITORY, str(entry.organization.territory_id))].append(entry.pk)
+    rows = []
+    for (group, group_key), members in groups.items():
+        for code in RATING_CODES:
+            values = {e: computed[(e, code)]["value"] for e in members if computed[(e, code)]["value"] is not None}
+            places = competition_ranks(values, 2)
+            for entry_id, place in places.items():
+                rows.append(
+                    Rating(
+                        cycle=cycle,
+                        cycle_organization_id=entry_id,
+                        code=code,
+                        group=group,
+                        group_key=group_key,
+                        position=place,
+                        group_size=len(values),
+                        value=values[entry_id],
+                        status=status,
+                    )
+                )
+    Rating.objects.bulk_create(rows, batch_size=2000)
+    return True
+
+
+def _severity(methodology: Methodology, value: Decimal | None) -> str:
+    if value is None:
+        return Severity.MEDIUM
+    if value < methodology.severity_high_below:
+        return Severity.HIGH
+    if value < methodology.severity_medium_below:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+def derive_shortcomings(
+    methodology: Methodology, org_score: OrgScore, values: dict[str, Decimal], meta: dict[str, tuple[str, dict]]
+) -> list[dict[str, Any]]:
+    """Every failed item and every survey share below the threshold, for one organization."""
+    spec = methodology.spec()
+    threshold = Decimal(methodology.low_share_threshold) / 100
+    found: list[dict[str, Any]] = []
+    for ind in spec.indicators:
+        iv = org_score.indicators[ind.code]
+        base = {"indicator_code": ind.code, "criterion_code": ind.criterion, "value": quantize(iv.value, 4)}
+        severity = _severity(methodology, iv.value)
+        if ind.kind in ("checklist_ratio", "count_points"):
+            keys = [p.num for p in ind.parts] if ind.kind == "checklist_ratio" else [*ind.count, *ind.count_optional]
+            for key in keys:
+                source, detail = meta.get(key, ("", {}))
+                missing = (detail or {}).get("missing")
+                if missing:
+                    for number, item in enumerate(missing, start=1):
+                        code = item.get("code") or f"item{number}"
+                        found.append(
+                            {
+                                **base,
+                                "kind": ShortcomingKind.ITEM_MISSING,
+                                "item_code": f"{key}:{code}"[:120],
+                                "text": MISSING_TEXT.get(key, "Не выполнено: {label}").format(
+                                    label=item.get("label", code)
+                                ),
+                                "legal_basis": item.get("legal_basis") or ind.legal_basis,
+                                "severity": severity,
+                                "source": source,
+                            }
+                        )
+                    continue
+                if key not in values or key == K.SITE_BVI:
+                    continue
+                count = values[key]
+                if key in REQUIRED_KEY:
+                    required = values.get(REQUIRED_KEY[key])
+                    if required is not None and count < required:
+                        text = COUNT_TEXT[key].format(missing=int(required - count), required=int(required))
+                    else:
+                        continue
+                else:
+                    maximum = ind.max_items
+                    if key == K.ACCESS_SERVICE_CONDITIONS:
+                        count += values.get(K.SITE_BVI, Decimal(0))
+                    if not maximum or count >= maximum:
+                        continue
+                    text = COUNT_TEXT.get(key, "Выполнено {count} из {max}").format(count=int(count), max=maximum)
+                found.append(
+                    {
+                        **base,
+                        "kind": ShortcomingKind.ITEMS_COUNT,
+                        "item_code": key,
+                        "text": text,
+                        "legal_basis": ind.legal_basis,
+                        "severity": severity,
+                        "source": source,
+                    }
+                )
+        elif ind.kind == "survey_share":
+            for part in iv.parts:
+                share = part.get("share")
+                if share is None or part.get("zero_denominator") or share >= threshold:
+                    continue
+                item = part["num_key"].split(".")[1] if part["num_key"].startswith("survey.") else part["num_key"]
+                percent = quantize(share * 100, 1)
+                where = f" ({part['label']})" if part.get("label") else ""
+                found.append(
+                    {
+                        **base,
+                        "kind": ShortcomingKind.LOW_SHARE,
+                        "item_code": f"survey:{item}",
+                        "text": (
+                            f"{ind.label}{where}: {str(percent).replace('.', ',')} % при пороге "
+                            f"{quantize(Decimal(methodology.low_share_threshold), 0)!s} % "
+                            f"(ответов: {int(part['den'])})"
+                        ),
+                        "legal_basis": ind.legal_basis,
+                        "severity": _severity(methodology, share * 100),
+                        "source": meta.get(part["num_key"], ("",))[0],
+                    }
+                )
+    return found
+
+
+_SHORTCOMING_FIELDS = ("criterion_code", "kind", "text", "legal_basis", "severity", "source", "value")
+
+
+def sync_shortcomings(cycle, methodology, entries, scores, values, meta) -> dict[str, int]:
+    """Create, update and deactivate Shortcoming rows so they match the inputs; never delete."""
+    existing = {
+        (s.cycle_organization_id, s.indicator_code, s.item_code): s for s in Shortcoming.objects.filter(cycle=cycle)
+    }
+    seen: set[tuple[int, str, str]] = set()
+    to_create, to_update = [], []
+    for entry in entries:
+        derived = derive_shortcomings(methodology, scores[entry.pk], values.get(entry.pk, {}), meta.get(entry.pk, {}))
+        for row in derived:
+            key = (entry.pk, row["indicator_code"], row["item_code"])
+            if key in seen:
+                continue
+            seen.add(key)
+            current = existing.get(key)
+            if current is None:
+                to_create.append(Shortcoming(cycle=cycle, cycle_organization_id=entry.pk, active=True, **row))
+                continue
+            if current.active and all(_same(getattr(current, f), row[f]) for f in _SHORTCOMING_FIELDS):
+                continue
+            for f in _SHORTCOMING_FIELDS:
+                setattr(current, f, row[f])
+            current.active = True
+            to_update.append(current)
+    retired = [s.pk for key, s in existing.items() if key not in seen and s.active]
+    Shortcoming.objects.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        now = timezone.now()
+        for s in to_update:
+            s.updated_at = now
+        Shortcoming.objects.bulk_update(to_update, [*_SHORTCOMING_FIELDS, "active", "updated_at"], batch_size=1000)
+    for start in range(0, len(retired), 900):
+        Shortcoming.objects.filter(pk__in=retired[start : start + 900]).update(active=False, updated_at=timezone.now())
+    return {"created": len(to_create), "updated": len(to_update), "retired": len(retired)}
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return not _differs(old, new)
+    return old == new
+
+
+def finalize_cycle(user, cycle: Cycle) -> int:
+    """Approve the cycle's results as final (after the organizations' right of reply)."""
+    _check(can_finalize(user, cycle))
+    with transaction.atomic():
+        if not Result.objects.filter(cycle=cycle).exists():
+            raise ValidationError("Результаты ещё не рассчитаны")
+        count = Result.objects.filter(cycle=cycle, status=ResultStatus.PRELIMINARY).update(status=ResultStatus.FINAL)
+        Rating.objects.filter(cycle=cycle).update(status=ResultStatus.FINAL)
+        missing_totals = Result.objects.filter(cycle=cycle, code=TOTAL_CODE, value__isnull=True).count()
+        log_action(
+            user,
+            "scoring.cycle.finalized",
+            cycle,
+            territory=cycle.territory,
+            data={"results": count, "organizations_without_total": missing_totals},
+        )
+    return count
+
+
+def start_recompute(user, cycle: Cycle, *, reason: str = "", gather: bool = True):
+    """Queue a recomputation job; the caller sends the user to the job's page."""
+    from jobs.services import enqueue
+
+    _check(can_compute(user, cycle))
+    if is_final(cycle) and not reason.strip():
+        raise ReasonRequired("Результаты цикла утверждены как итоговые: укажите основание пересчёта.")
+    return enqueue(
+        "scoring.compute",
+        f"Расчёт показателей: {cycle}",
+        user,
+        cycle_id=cycle.pk,
+        reason=reason,
+        gather=gather,
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+def cycle_status(cycle: Cycle) -> dict[str, Any]:
+    results = Result.objects.filter(cycle=cycle, code=TOTAL_CODE)
+    last_run = cycle.scoring_runs.first()
+    return {
+        "computed": results.exists(),
+        "final": results.filter(status=ResultStatus.FINAL).exists(),
+        "last_run": last_run,
+        "organizations": results.count(),
+    }
+
+
+def result_table(user, cycle: Cycle) -> list[dict[str, Any]]:
+    """One row per visible organization: criteria, total, place in the cycle."""
+    rows: dict[int, dict[str, Any]] = {}
+    results = (
+        Result.objects.visible_to(user)
+        .filter(cycle=cycle, level__in=[Level.CRITERION, Level.TOTAL])
+        .select_related("cycle_organization__organization__territory")
+        .only(
+            "code",
+            "value",
+            "status",
+            "cycle_organization_id",
+            "cycle_organization__organization__short_name",
+            "cycle_organization__organization__full_name",
+            "cycle_organization__organization__org_type",
+            "cycle_organization__organization__territory__name",
+        )
+    )
+    for r in results:
+        org = r.cycle_organization.organization
+        row = rows.setdefault(
+            r.cycle_organization_id,
+            {"entry_id": r.cycle_organization_id, "organization": org, "status": r.status, "values": {}},
+        )
+        row["values"][r.code] = r.value
+    places = dict(
+        Rating.objects.filter(cycle=cycle, code=TOTAL_CODE, group=RatingGroup.CYCLE).values_list(
+            "cycle_organization_id", "position"
+        )
+    )
+    for row in rows.values():
+        row["place"] = places.get(row["entry_id"])
+        row["criteria"] = [row["values"].get(c) for c in CRITERION_CODES]
+        row["total"] = row["values"].get(TOTAL_CODE)
+    return sorted(rows.values(), key=lambda r: (r["place"] is None, r["place"] or 0, r["organization"].short_name))
+
+
+AGGREGATE_GROUPS = {
+    "territory": (
+        "cycle_organization__organization__territory_id",
+        "cycle_organization__organization__territory__name",
+    ),
+    "org_type": ("cycle_organization__organization__org_type", None),
+    "cycle": ("cycle_id", "cycle__title"),
+}
+
+
+def aggregates(user, results_qs, *, by: str = "territory", codes: Iterable[str] = RATING_CODES) -> list[dict[str, Any]]:
+    """Unweighted means with N per group (methodology §4), computed in SQL over visible results."""
+    from registry.choices import OrgType
+
+    key_field, label_field = AGGREGATE_GROUPS[by]
+    codes = list(codes)
+    fields = [key_field] + ([label_field] if label_field else [])
+    qs = (
+        results_qs.filter(code__in=codes, value__isnull=False)
+        .values(*fields, "code")
+        .annotate(mean=Avg("value"), n=Count("id"), low=Min("value"), high=Max("value"))
+        .order_by()
+    )
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in qs:
+        key = row[key_field]
+        label = row[label_field] if label_field else OrgType.short_label(key)
+        group = groups.setdefault(key, {"key": key, "label": label, "values": {}, "n": 0})
+        group["values"][row["code"]] = {
+            "mean": _dec(row["mean"]),
+            "n": row["n"],
+            "min": _dec(row["low"]),
+            "max": _dec(row["high"]),
+        }
+        if row["code"] == TOTAL_CODE:
+            group["n"] = row["n"]
+    for group in groups.values():
+        group["means"] = [group["values"].get(c, {}).get("mean") for c in codes]
+    return sorted(groups.values(), key=lambda g: str(g["label"]))
+
+
+def overall(results_qs, codes: Iterable[str] = RATING_CODES) -> dict[str, dict[str, Any]]:
+    out = {}
+    for row in (
+        results_qs.filter(code__in=list(codes), value__isnull=False)
+        .values("code")
+        .annotate(mean=Avg("value"), n=Count("id"))
+        .order_by()
+    ):
+        out[row["code"]] = {"mean": _dec(row["mean"]), "n": row["n"]}
+    return out
+
+
+def _dec(value) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def rating_rows(user, cycle: Cycle, *, code: str = TOTAL_CODE, group: str = RatingGroup.CYCLE, group_key: str = ""):
+    qs = (
+        Rating.objects.visible_to(user)
+        .filter(cycle=cycle, code=code, group=group)
+        .select_related("cycle_organization__organization__territory")
+        .order_by("group_key", "position", "cycle_organization__organization__short_name")
+    )
+    if group_key:
+        qs = qs.filter(group_key=group_key)
+    return qs
+
+
+def leaders_and_worst(ratings: list[Rating], *, top: int = 10, share: Decimal | None = None):
+    """Leaders (top N or a top share) and the worst as many, from an ordered rating list; ties kept together."""
+    if not ratings:
+        return [], []
+    size = ratings[0].group_size
+    count = max(1, int((Decimal(size) * share).to_integral_value())) if share else top
+    leaders = [r for r in ratings if r.position <= count]
+    worst_cut = size - count + 1
+    worst = sorted((r for r in ratings if _worst_place(r, ratings) >= worst_cut), key=lambda r: -r.position)
+    return leaders, worst
+
+
+def _worst_place(rating: Rating, ratings: list[Rating]) -> int:
+    """The last place a tied group occupies (two at 4th of 5 occupy 4–5)."""
+    tied = sum(1 for r in ratings if r.position == rating.position)
+    return rating.position + tied - 1
+
+
+def organization_card(user, entry: CycleOrganization) -> dict[str, Any]:
+    results = list(Result.objects.visible_to(user).filter(cycle_organization=entry).select_related("methodology"))
+    by_code = {r.code: r for r in results}
+    methodology = results[0].methodology if results else methodology_for(entry.cycle)
+    criteria = []
+    for criterion in methodology.definition.get("criteria", []):
+        code = criterion["code"]
+        indicators = [
+            {
+                "code": ind,
+                "weight": Decimal(str(w)),
+                "result": by_code.get(ind),
+                "label": methodology.indicator_label(ind),
+            }
+            for ind, w in criterion["weights"].items()
+        ]
+        criteria.append(
+            {
+                "code": code,
+                "display": display_code(code),
+                "label": criterion["label"],
+                "result": by_code.get(code),
+                "indicators": indicators,
+            }
+        )
+    ratings = {
+        (r.code, r.group): r
+        for r in Rating.objects.visible_to(user).filter(cycle_organization=entry, code__in=RATING_CODES)
+    }
+    shortcomings = list(
+        Shortcoming.objects.visible_to(user)
+        .filter(cycle_organization=entry)
+        .active()
+        .order_by("criterion_code", "indicator_code", "item_code")
+    )
+    inputs = list(ScoreInput.objects.visible_to(user).filter(cycle_organization=entry).order_by("key"))
+    return {
+        "entry": entry,
+        "methodology": methodology,
+        "total": by_code.get(TOTAL_CODE),
+        "criteria": criteria,
+        "ratings": ratings,
+        "shortcomings": shortcomings,
+        "inputs": inputs,
+        "level": methodology.level_for(by_code[TOTAL_CODE].value) if TOTAL_CODE in by_code else "",
+    }
