@@ -310,9 +310,10 @@ def _indicator_params(request):
         year_from, year_to = form.cleaned_data["year_from"], form.cleaned_data["year_to"]
     else:
         territory, year_from, year_to = default, this_year - 2, this_year
-        form = IndicatorFilterForm(
-            initial={"territory": default, "year_from": year_from, "year_to": year_to}, user=request.user
-        )
+        if not request.GET:
+            form = IndicatorFilterForm(
+                initial={"territory": default, "year_from": year_from, "year_to": year_to}, user=request.user
+            )
     if year_to < year_from:
         year_from, year_to = year_to, year_from
     years = list(range(year_from, min(year_to, year_from + 9) + 1))
