@@ -117,6 +117,7 @@ def meeting_detail(request, pk: int):
     first_item = meeting.agenda.order_by("order").first()
     decision_form = DecisionForm(
         meeting=meeting,
+        prefix="decision",
         initial={
             "agenda_item": first_item,
             "kind": services.suggested_kind(first_item),
@@ -183,7 +184,7 @@ def attendance_record(request, pk: int):
 @require_POST
 def decision_add(request, pk: int):
     meeting = _meeting_for_write(request, pk)
-    form = DecisionForm(request.POST, meeting=meeting)
+    form = DecisionForm(request.POST, meeting=meeting, prefix="decision")
     if not form.is_valid():
         for field, errors in form.errors.items():
             for e in errors:
