@@ -1,0 +1,1 @@
+"""The site checker proper: rules, fetching, parsing, analysis. No Django imports."""
