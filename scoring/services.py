@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,10 +111,34 @@ def _require_reason(cycle: Cycle, reason: str) -> None:
         raise ReasonRequired("Результаты цикла утверждены как итоговые: укажите основание изменения.")
 
 
+SHIPPED_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_DESCRIPTION = (
+    "Критерии К1–К5 и показатели 1.1–5.3 по приказу Минпросвещения № 114, формулы и значимость по Единому "
+    "порядку 344н; знаменатель долей — ответившие на вопрос; нулевой знаменатель — показатель исключается, "
+    "веса критерия перераспределяются; полная точность, публикация с 2 знаками."
+)
+
+
+def shipped_methodology(code: str) -> Methodology | None:
+    """Create a version shipped as scoring/data/<code>.json if the database lacks it (e.g. after a flush)."""
+    path = SHIPPED_DIR / f"{code}.json"
+    if "/" in code or not path.is_file():
+        return None
+    definition = json.loads(path.read_text(encoding="utf-8"))
+    methodology, _created = Methodology.objects.get_or_create(
+        code=code,
+        defaults={"title": definition["title"], "description": SHIPPED_DESCRIPTION, "definition": definition},
+    )
+    return methodology
+
+
 def methodology_for(cycle: Cycle) -> Methodology:
     try:
         return Methodology.objects.for_cycle(cycle)
     except Methodology.DoesNotExist as exc:
+        shipped = shipped_methodology(cycle.methodology_version)
+        if shipped is not None:
+            return shipped
         raise ValidationError(
             f"Для цикла указана версия методики «{cycle.methodology_version}», которой нет в системе"
         ) from exc
@@ -1106,6 +1132,7 @@ def organization_card(user, entry: CycleOrganization) -> dict[str, Any]:
                 "weight": Decimal(str(w)),
                 "result": by_code.get(ind),
                 "label": methodology.indicator_label(ind),
+                "explain": explain(by_code.get(ind), methodology),
             }
             for ind, w in criterion["weights"].items()
         ]
@@ -1139,3 +1166,44 @@ def organization_card(user, entry: CycleOrganization) -> dict[str, Any]:
         "inputs": inputs,
         "level": methodology.level_for(by_code[TOTAL_CODE].value) if TOTAL_CODE in by_code else "",
     }
+
+
+def explain(result: Result | None, methodology: Methodology | None = None) -> str:
+    """How an indicator value came about, in words: «114 из 120; 141 из 150», «3 × 30 баллов»."""
+    if result is None:
+        return ""
+    detail = result.detail or {}
+    if detail.get("missing_inputs"):
+        return "нет данных: " + ", ".join(detail["missing_inputs"])
+    pieces = []
+    for part in detail.get("parts", []):
+        label = f"{part['label']}: " if part.get("label") else ""
+        if "count" in part:
+            rule = _indicator_rule(methodology, result.code)
+            if rule:
+                points, cap = rule
+                pieces.append(f"{_int(part['count'])} × {_int(points)} баллов, не более {_int(cap)}")
+            else:
+                pieces.append(f"{_int(part['count'])}")
+        elif part.get("zero_denominator"):
+            policy = {"exclude": "исключено", "zero": "принято 0", "hundred": "принято 100"}[part["zero_denominator"]]
+            pieces.append(f"{label}нет ответивших ({policy})")
+        elif part.get("den") is not None and part.get("num") is not None:
+            pieces.append(f"{label}{_int(part['num'])} из {_int(part['den'])}")
+        elif part.get("missing"):
+            pieces.append(f"{label}нет данных")
+    return "; ".join(pieces)
+
+
+def _indicator_rule(methodology: Methodology | None, code: str):
+    if methodology is None:
+        return None
+    for indicator in methodology.definition.get("indicators", []):
+        if indicator["code"] == code and indicator.get("points_each"):
+            return indicator["points_each"], indicator.get("cap", 100)
+    return None
+
+
+def _int(value) -> str:
+    number = Decimal(str(value))
+    return str(int(number)) if number == number.to_integral_value() else str(number)
