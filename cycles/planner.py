@@ -127,6 +127,8 @@ def plan_cycle(cycle: Cycle, capacity: int | None = None) -> PlannerView:
                 violations=violations.get(org.pk, []),
             )
         )
+    # the most urgent first: deadline, then the oldest assessment, then the name
+    rows.sort(key=lambda r: (r.deadline, r.last_assessed or 0, r.organization.territory.name, str(r.organization)))
     return PlannerView(cycle=cycle, proposal=proposal, check=check, rows=rows, capacity=proposal.capacity)
 
 
