@@ -24,7 +24,7 @@ def _plural_msgids():
     found = {}
     for path in _sources():
         text = path.read_text(encoding="utf-8", errors="ignore")
-        for counter, singular in BLOCK.findall(text):
+        for _counter, singular in BLOCK.findall(text):
             msgid = re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", singular.strip())
             found[msgid] = path
         for singular in NGETTEXT.findall(text):
