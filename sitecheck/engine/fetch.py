@@ -136,30 +136,44 @@ class Fetcher:
             sem = self._host_limits[host] = asyncio.Semaphore(self.config.per_host)
         return sem
 
-    async def allowed(self, url: str) -> bool:
-        if not self.config.respect_robots:
-            return True
+    async def _robots_for(self, url: str) -> tuple[Protego | None, FetchResult | None]:
         origin = _origin(url)
         future = self._robots.get(origin)
         if future is None:
             future = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
-        parser = await future
-        if parser is None:
-            return True
-        return parser.can_fetch(url, self.config.user_agent)
+        return await future
 
-    async def _load_robots(self, origin: str) -> Protego | None:
-        result = await self._get(f"{origin}/robots.txt", timeout=self.config.robots_timeout, retries=0)
+    async def allowed(self, url: str) -> bool:
+        if not self.config.respect_robots:
+            return True
+        parser, _dead = await self._robots_for(url)
+        return parser is None or parser.can_fetch(url, self.config.user_agent)
+
+    async def _load_robots(self, origin: str) -> tuple[Protego | None, FetchResult | None]:
+        robots_url = f"{origin}/robots.txt"
+        result = await self._get(robots_url, timeout=min(self.config.robots_timeout, self.config.timeout), retries=0)
+        if result.fatal:
+            return None, result  # the host does not answer at all
         if not result.ok or not result.body:
-            return None  # no robots.txt (or unreadable): everything is allowed
+            return None, None  # no robots.txt (or unreadable): everything is allowed
         try:
-            return Protego.parse(result.body.decode("utf-8", errors="replace"))
+            return Protego.parse(result.body.decode("utf-8", errors="replace")), None
         except Exception:  # a broken robots.txt must not stop the check
-            return None
+            return None, None
 
     async def fetch(self, url: str) -> FetchResult:
-        if not await self.allowed(url):
-            return FetchResult(url=url, error=f"Загрузка {url} запрещена правилами robots.txt сайта", blocked=True)
+        if self.config.respect_robots:
+            parser, dead = await self._robots_for(url)
+            if dead is not None:
+                # the host did not answer for robots.txt: report it for the page asked for
+                return FetchResult(
+                    url=url,
+                    error=dead.error.replace(f"{_origin(url)}/robots.txt", url),
+                    fatal=True,
+                    elapsed=dead.elapsed,
+                )
+            if parser is not None and not parser.can_fetch(url, self.config.user_agent):
+                return FetchResult(url=url, error=f"Загрузка {url} запрещена правилами robots.txt сайта", blocked=True)
         return await self._get(url)
 
     async def _get(self, url: str, *, timeout: float | None = None, retries: int | None = None) -> FetchResult:

@@ -319,9 +319,10 @@ async def crawl_site(fetcher, start_url: str, rulebook: RuleBook) -> SiteCrawl:
                 _harvest(page, rulebook, site_url, 3, candidates)
 
     # standard addresses for what is still missing
+    # (only without a hub: a hub lists what the site has, and guessing costs the site requests)
     missing = [c for c in codes if c not in assigned]
-    sveden_known = crawl.hub is not None or bool(assigned) or home.status == 404 or not home.ok
-    if missing and sveden_known:
+    sveden_known = bool(assigned) or not home.ok
+    if missing and crawl.hub is None and sveden_known:
         base = urljoin(root, "sveden/")
 
         async def guess(code: str) -> tuple[str, str | None]:
