@@ -14,20 +14,45 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Sekretar-2027-pass"
 
 
-def test_secretary_records_a_meeting_and_approves_the_list(live_demo, login_as, page, live_server):
+def _minimal_region():
+    """A municipality with four schools, its authority, a cycle with a list, a council with a secretary."""
     from django.contrib.auth.models import User
 
-    mun1 = live_demo.users["mun1"]
-    municipality = mun1.memberships.get().territory
-    cycle = cycle_services.create_cycle(mun1, municipality, 2027)
-    proposed = plan_cycle(cycle).proposal.proposed
-    cycle_services.set_list(mun1, cycle, proposed)
-    council = Council.objects.get(territory=municipality)
+    from lib.ru_ids import inn_with_checksum
+    from registry.models import Organization, Territory
+
+    region = Territory.objects.create(name="Тестовая область", kind="region")
+    municipality = Territory.objects.create(name="Тестовый округ", kind="municipality", parent=region)
+    for n in range(1, 5):
+        Organization.objects.create(
+            full_name=f"Муниципальное бюджетное общеобразовательное учреждение «Школа № {n}»",
+            short_name=f"МБОУ Школа № {n}",
+            inn=inn_with_checksum(f"250000{n:03d}"),
+            org_type="oo",
+            territory=municipality,
+        )
+    authority = User.objects.create_user("mun", password=PASSWORD)
+    Membership.objects.create(user=authority, role=Role.MUNICIPAL, territory=municipality)
+    cycle = cycle_services.create_cycle(authority, municipality, 2027)
+    cycle_services.set_list(authority, cycle, plan_cycle(cycle).proposal.proposed)
+    council = Council.objects.create(territory=municipality, name="Общественный совет по НОКО Тестового округа")
+    for name, role in [
+        ("Председателев Иван Ильич", "chair"),
+        ("Членова Мария Олеговна", "member"),
+        ("Советов Пётр Петрович", "member"),
+    ]:
+        CouncilMember.objects.create(council=council, full_name=name, role=role)
     secretary = User.objects.create_user("sekretar", password=PASSWORD, first_name="Анна", last_name="Секретарёва")
     Membership.objects.create(user=secretary, role=Role.COUNCIL, territory=municipality)
     CouncilMember.objects.create(
         council=council, full_name="Секретарёва Анна Петровна", role="secretary", user=secretary
     )
+    return cycle, council
+
+
+def test_secretary_records_a_meeting_and_approves_the_list(transactional_db, login_as, page, live_server):
+    cycle, council = _minimal_region()
+    assert cycle.entries.count() > 0 and not cycle.list_frozen
     today = datetime.date.today()
     members_today = council.members.active_on(today).count()
 
