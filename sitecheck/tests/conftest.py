@@ -101,3 +101,24 @@ def _evidence_in_tmp(settings, tmp_path):
         "retries": 0,
         "respect_robots": True,
     }
+
+
+@pytest.fixture(scope="session")
+def site_server(corpus_sites, rulebook):
+    """Corpus sites and 40 generated sites on a loopback server running in a thread."""
+    from sitecheck.loopback import ThreadedLoopback
+    from sitecheck.synthetic import generate_site
+
+    sites: dict = dict(corpus_sites)
+    for index in range(40):
+        pages, _spec = generate_site(rulebook, 500 + index, org_type="SCH")
+        sites[f"gen{index}"] = pages
+    with ThreadedLoopback(sites) as server:
+        yield server
+
+
+@pytest.fixture
+def current_cycle(municipality):
+    from cycles.models import Cycle
+
+    return Cycle.objects.get(territory=municipality, year=2026)
