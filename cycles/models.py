@@ -434,18 +434,16 @@ class ActivityPlanItem(models.Model):
         return None
 
     def deadline_display(self) -> str:
+        """The deadline as the plan writes it: «IV квартал 2027 г.», «до 15.03.2027», «постоянно (…)»."""
+        if self.deadline_kind == DeadlineKind.TEXT:
+            return self.deadline_text
         if self.deadline_kind == DeadlineKind.DATE and self.deadline_date:
             text = f"до {self.deadline_date:%d.%m.%Y}"
         elif self.deadline_kind == DeadlineKind.QUARTER and self.deadline_quarter and self.deadline_year:
             text = f"{QUARTER_LABELS[self.deadline_quarter]} квартал {self.deadline_year} г."
-        elif self.deadline_kind == DeadlineKind.TEXT:
-            text = self.deadline_text
-            return text
         else:
             text = str(self.get_deadline_kind_display())
-        if self.deadline_text and self.deadline_kind != DeadlineKind.TEXT:
-            text = f"{text} ({self.deadline_text})"
-        return text
+        return f"{text} ({self.deadline_text})" if self.deadline_text else text
 
     def is_overdue(self, today) -> bool:
         due = self.due_date
