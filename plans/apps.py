@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Планы устранения недостатков")
-    dashboard_cards: list[str] = []
+    dashboard_cards = ["plans/_dashboard_card.html"]
 
     def ready(self) -> None:
         from audit.actions import register
@@ -27,3 +27,13 @@ class PlansConfig(AppConfig):
         register("plans.evidence.added", _("Подтверждение исполнения приложено"))
         register("plans.evidence.deleted", _("Подтверждение исполнения удалено"))
         register("plans.schedule.saved", _("Сроки по планам изменены"))
+
+    def nav_items(self, request, scope):
+        from django.urls import reverse
+
+        if scope.is_anonymous:
+            return []
+        items = [(_("Планы"), reverse("plans:list"))]
+        if scope.territory_ids:
+            items.append((_("Контроль планов"), reverse("plans:control")))
+        return items
