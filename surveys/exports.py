@@ -20,7 +20,7 @@ from surveys.models import Campaign, Mode, Response
 from surveys.questionnaire import Form
 from surveys.services import FLAG_LABELS, form_for
 
-STATUS_LABELS = dict(Response.Status.choices)
+STATUS_LABELS = {value: str(label) for value, label in Response.Status.choices}
 MODE_LABELS = {Mode.ONLINE: "онлайн", Mode.PAPER: "бумага", Mode.PHONE: "телефон", Mode.INTERVIEW: "интервью"}
 HEAD = (
     "№ анкеты",
