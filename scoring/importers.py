@@ -580,6 +580,7 @@ def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, l
             parsed.errors.add(f"{filename}: строка {number}: {entry}")
             continue
         marks = []
+        invalid = False
         for position in range(width):
             index = order[position]
             cell = cells[index] if index < length else None
@@ -592,9 +593,12 @@ def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, l
                         "допустимы только «Да» и «Нет»"
                     )
                     mark = None
+                    invalid = True
                 elif mark is not None:
                     padded.add(f"строка {number}, столбец {column_letter(index)}: «{cell}»")
             marks.append(mark)
+        if invalid:
+            continue  # the file is refused anyway; no follow-up errors from this row
         if all(m is None for m in marks):
             empty_rows += 1
             continue
