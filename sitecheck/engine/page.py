@@ -26,7 +26,6 @@ QUOTES = "\"'“”„«»‘’`"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _JS_URL = re.compile(r"""(?:https?:)?//[^\s'"()<>]+|(?<=['"])/[^\s'"()<>]+(?=['"])""", re.IGNORECASE)
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\"\s;]+)", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 VALUE_SNIPPET = 160
 
 OK = "ok"
@@ -58,7 +57,7 @@ def clean_names(raw: str | None) -> list[str]:
 
 
 def norm_text(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.split())  # str.split() also splits on no-break spaces
 
 
 @dataclass
@@ -118,7 +117,9 @@ def _content_status(node, rulebook: RuleBook) -> tuple[str, str, str]:
         text = norm_text(attrs.get("content") or "")
         hrefs: list[str] = []
     else:
-        text = norm_text(node.text(deep=True, separator=" "))
+        raw = node.text(deep=True, separator=" ")
+        # the start is enough: placeholders and typos are short, the snippet is 160 characters
+        text = norm_text(raw[:400]) or norm_text(raw)
         hrefs = []
         if tag == "a" and "href" in attrs:
             hrefs.append((attrs.get("href") or "").strip())
@@ -154,6 +155,7 @@ def parse_page(
     tree = LexborHTMLParser(text)
     if parent_names is None:
         parent_names = _parent_names(rulebook)
+    top_names = _top_names(rulebook)
 
     hidden_ids: set[int] = set()
     for node in tree.css("[style]"):
@@ -166,6 +168,7 @@ def parse_page(
     enclosing: dict[int, set[str]] = {}
     parent_nodes = []
     node_names: list[tuple[object, list[str]]] = []
+    names_by_id: dict[int, list[str]] = {}
     empty = 0
     for node in nodes:
         names = clean_names(node.attributes.get("itemprop"))
@@ -173,23 +176,44 @@ def parse_page(
             empty += 1
             continue
         node_names.append((node, names))
-        if parent_names.intersection(names):
+        names_by_id[node.mem_id] = names
+        if any(n in parent_names for n in names):
             parent_nodes.append((node, names))
 
+    status_cache: dict[int, tuple[str, str, str]] = {}
+
+    def status_of(node) -> tuple[str, str, str]:
+        key = node.mem_id
+        cached = status_cache.get(key)
+        if cached is None:
+            cached = status_cache[key] = _content_status(node, rulebook)
+        return cached
+
     children_of: dict[int, dict[str, str]] = {}
+    best_child: dict[tuple[str, str], str] = {}  # (parent, child) → best content status seen so far
     for node, names in parent_nodes:
         found: dict[str, str] = {}
         own = node.mem_id
+        own_parents = [n for n in names if n in parent_names]
         for desc in node.css("[itemprop]"):
             if desc.mem_id == own or desc.mem_id in hidden_ids:
                 continue
-            desc_names = clean_names(desc.attributes.get("itemprop"))
+            desc_names = names_by_id.get(desc.mem_id)
             if not desc_names:
                 continue
-            status = _content_status(desc, rulebook)[0]
+            # the content of a child matters only until one good value was seen (union over rows);
+            # per-row completeness needs the names alone — this keeps 600-row staff tables fast
+            if all(best_child.get((p, n)) == OK for p in own_parents for n in desc_names):
+                status = OK
+            else:
+                status = status_of(desc)[0]
+                for p in own_parents:
+                    for n in desc_names:
+                        key = (p, n)
+                        best_child[key] = better(status, best_child[key]) if key in best_child else status
             for name in desc_names:
                 found[name] = better(status, found[name]) if name in found else status
-            enclosing.setdefault(desc.mem_id, set()).update(n for n in names if n in parent_names)
+            enclosing.setdefault(desc.mem_id, set()).update(own_parents)
         children_of[own] = found
 
     items: dict[str, list[Instance]] = {}
@@ -199,12 +223,15 @@ def parse_page(
         mem = node.mem_id
         if mem in children_of:
             kids = children_of[mem]
-            own_text = norm_text(node.text(deep=True, separator=" "))
+            own_text = norm_text(node.text(deep=True, separator=" ")[:400])
             status = OK if kids or (own_text and not rulebook.is_placeholder(own_text)) else EMPTY
             snippet, typo = own_text[:VALUE_SNIPPET], ""
-        else:
+        elif mem not in enclosing or any(n in top_names for n in names):
             kids = None
-            status, snippet, typo = _content_status(node, rulebook)
+            status, snippet, typo = status_of(node)
+        else:
+            # a child-only name inside a parent: its content was judged with the parent's rows
+            kids, status, snippet, typo = None, OK, "", ""
         parents = frozenset(enclosing.get(mem, ()))
         hidden = mem in hidden_ids
         for name in names:
@@ -248,6 +275,14 @@ def _parent_names(rulebook: RuleBook) -> frozenset[str]:
     if cached is None:
         cached = frozenset(rule.name for sec in rulebook.sections.values() for rule in sec.props if rule.is_parent)
         rulebook._parent_names_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _top_names(rulebook: RuleBook) -> frozenset[str]:
+    cached = getattr(rulebook, "_top_names_cache", None)
+    if cached is None:
+        cached = frozenset(rule.name for sec in rulebook.sections.values() for rule in sec.props)
+        rulebook._top_names_cache = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -214,7 +214,12 @@ class RuleBook:
         return frozenset(names)
 
     def is_placeholder(self, text: str) -> bool:
-        return any(p.search(text) for p in self.placeholders)
+        """A template value («дд.мм.гггг», «(000) 000-00-00», «??»…); a long text is never a placeholder."""
+        combined = self.__dict__.get("_placeholder_re")
+        if combined is None:
+            combined = re.compile("|".join(f"(?:{p.pattern})" for p in self.placeholders) or "(?!)", re.IGNORECASE)
+            self.__dict__["_placeholder_re"] = combined
+        return len(text) <= 160 and combined.search(text) is not None
 
 
 def _channel(data: dict[str, Any] | None, code: str) -> dict[str, str]:
