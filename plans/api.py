@@ -1,7 +1,5 @@
 """REST API of plans (mounted at /api/plans/). Thin: every write goes through plans.services."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -66,3 +66,21 @@ def staff_for(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def school_plan(school):
+    """A fresh draft plan of the ``school`` persona's organization (seeded from its shortcomings)."""
+    from cycles.models import CycleOrganization
+    from plans.services import seed_plans
+
+    entry = (
+        CycleOrganization.objects.filter(organization=school).select_related("cycle").order_by("-cycle__year").first()
+    )
+    cycle = entry.cycle
+    if not cycle.phase_reached(Phase.FINAL):
+        cycle.phase = Phase.PLANS
+        cycle.save(update_fields=["phase"])
+    Plan.objects.filter(cycle_organization=entry).delete()
+    seed_plans(cycle)
+    return Plan.objects.get(cycle_organization=entry)
