@@ -1,6 +1,7 @@
 """Site checker benchmark: one 2.5 MB page, and generated sites served on loopback.
 
-``run(size)`` prints:
+``run(ctx)`` (called by ``python -m bench`` with the demo context; an int is taken as the number of
+sites, otherwise ``SITECHECK_BENCH_SITES`` or 1,000) prints:
 * parse + check time of one 2.5 MB «Педагогический состав» page (best of 5) and the peak memory
   of a process that does only that (targets: ≤ 100 ms, ≤ 200 MB);
 * pages/s and sites/s of the whole checker (crawl, parse, analyse) over ``size`` generated sites
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import resource
 import time
 
@@ -63,18 +65,25 @@ def _measure_big_page(queue) -> None:
     queue.put((len(body), rows, best, _rss_mb()))
 
 
-def run(size: int | None = None) -> dict:
-    sites = size or 1000
+def _figure(what: str, value: float, unit: str, note: str = "") -> None:
+    try:
+        from bench import report
+    except ImportError:  # run on its own
+        print(f"  sitecheck  {what:45} {value:12.2f} {unit:8} {note}")
+        return
+    report.figure("sitecheck", what, value, unit, note)
+
+
+def run(ctx=None) -> dict:
+    sites = ctx if isinstance(ctx, int) else int(os.environ.get("SITECHECK_BENCH_SITES", "1000"))
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     child = ctx.Process(target=_measure_big_page, args=(queue,))
     child.start()
     nbytes, rows, best, peak = queue.get()
     child.join()
-    print(
-        f"sitecheck: one {nbytes / 1e6:.1f} MB page ({rows} staff rows) parsed and checked in {best * 1000:.0f} ms; "
-        f"peak RSS of that process {peak:.0f} MB (targets ≤ 100 ms, ≤ 200 MB)"
-    )
+    _figure("one 2.5 MB page: parse + check", best * 1000, "ms", f"{nbytes / 1e6:.1f} MB, {rows} staff rows; ≤ 100")
+    _figure("one 2.5 MB page: peak RSS of the process", peak, "MB", "target ≤ 200")
 
     book = RuleBook.from_file("1493-v1")
     started = time.perf_counter()
@@ -99,12 +108,10 @@ def run(size: int | None = None) -> dict:
             errors += bool(crawl.error)
             _ = name
         elapsed = time.perf_counter() - started
-    print(
-        f"sitecheck: {sites} generated sites on loopback, {pages_total} pages ({bytes_total / 1e6:.0f} MB) in "
-        f"{elapsed:.1f} s — {pages_total / elapsed:.0f} pages/s, {sites / elapsed:.1f} sites/s, "
-        f"{elapsed * 1000 / sites:.0f} s per 1,000 sites (target ≤ 300 s); errors {errors}; "
-        f"peak RSS {_rss_mb():.0f} MB (generation {generated:.1f} s not counted)"
-    )
+    _figure(f"{sites} loopback sites: crawl + check", elapsed, "s", f"{pages_total} pages, {bytes_total / 1e6:.0f} MB")
+    _figure("loopback sites: pages per second", pages_total / elapsed, "pages/s", f"errors {errors}")
+    _figure("loopback sites: time per 1,000 sites", elapsed * 1000 / sites, "s", "target ≤ 300")
+    _figure("loopback sites: peak RSS", _rss_mb(), "MB", f"site generation {generated:.1f} s not counted")
     return {
         "big_page_ms": round(best * 1000, 1),
         "big_page_peak_mb": round(peak),

@@ -67,7 +67,8 @@ class Command(BaseCommand):
 
     def _print_check(self, check):
         self.stdout.write(
-            f"{check.organization}: {check.get_status_display()}; сведения {check.items_placed}/{check.items_required}; "
+            f"{check.organization}: {check.get_status_display()}; "
+            f"сведения {check.items_placed}/{check.items_required}; "
             f"способы связи {check.channel_count}; версия для слабовидящих: {'да' if check.has_bvi else 'нет'}"
         )
         if check.site_error:
