@@ -131,3 +131,23 @@ def test_indicator_page_is_limited_to_visible_territories(municipal_official, ot
     )
     assert stranger.context["form"].errors  # a territory outside the scope is not a choice
     assert stranger.context["territory"] != other_municipality
+
+
+def test_questionnaire_fact_matches_the_real_site_checker(municipality):
+    score_inputs = pytest.importorskip("sitecheck.score_inputs")
+    from cycles.models import Cycle
+
+    found = {}
+    for cycle in Cycle.objects.filter(year=2026):
+        entry_orgs = dict(cycle.entries.values_list("pk", "organization_id"))
+        for value in score_inputs.provide(cycle):
+            if value.key == SITE_HAS_QUESTIONNAIRE:
+                org_id = entry_orgs[value.cycle_organization_id]
+                found[org_id] = found.get(org_id, False) or value.value > 0
+    ids = set(indicators.assessable_organizations(municipality).values_list("pk", flat=True))
+    row = _row(indicators.target_indicators(municipality, 2026), TargetCode.SITE_QUESTIONNAIRE)
+    if not found.keys() & ids:
+        assert row.note == indicators.NO_DATA
+    else:
+        assert row.fact_count == sum(1 for oid in ids if found.get(oid))
+        assert row.note == f"проверено сайтов: {len(found.keys() & ids)} из {len(ids)}"
