@@ -124,7 +124,7 @@ def organization_card(
         "plans_available": plans is not None,
         "plan": plan,
         "plan_items": items or [],
-        "plan_text": _plan_text(plans, plan),
+        "plan_text": _plan_text(plans, plan, public),
         "good": good,
         "fixing": fixing,
         "level": methodology.level_for(total.value) if methodology and total else "",
@@ -135,11 +135,11 @@ def organization_card(
     }
 
 
-def _plan_text(plans, plan) -> str:
+def _plan_text(plans, plan, public: bool = False) -> str:
     if plans is None:
         return "сведения отсутствуют"
     if plan is None:
-        return "не составлен"
+        return "не опубликован" if public else "не составлен"
     if plan.exception:
         return f"не составляется: {plan.exception_label}"
     text = plan.status_label

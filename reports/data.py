@@ -296,6 +296,9 @@ def collect(user, scope: ReportScope, *, rule: ListRule | None = None, with_deta
     overall = scoring.overall(results, codes=[*RATING_CODES, *indicator_codes])
     by_territory = scoring.aggregates(user, results, by="territory", codes=RATING_CODES)
     by_type = scoring.aggregates(user, results, by="org_type", codes=RATING_CODES)
+    for group in (*by_territory, *by_type):
+        group["criteria_means"] = [group["values"].get(code, {}).get("mean") for code in CRITERION_CODES]
+        group["total_mean"] = group["values"].get(TOTAL_CODE, {}).get("mean")
 
     follow_up = FollowUp.objects.filter(territory=scope.territory, year=scope.year).first()
     rule = rule or ListRule.from_follow_up(follow_up)

@@ -18,6 +18,10 @@ class RuleForm(forms.Form):
 
 
 class FollowUpForm(forms.ModelForm):
+    published_site_url = forms.URLField(
+        label=_("Страница с результатами на сайте органа"), required=False, assume_scheme="https", max_length=500
+    )
+
     class Meta:
         model = FollowUp
         fields = [

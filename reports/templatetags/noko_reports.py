@@ -43,3 +43,8 @@ def plural(n, forms):
     """``{{ n|plural:"организация,организации,организаций" }}``"""
     one, few, many = forms.split(",")
     return ru_plural(int(n or 0), one, few, many)
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key) or {}
