@@ -1,14 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.context_processors import dashboard_cards
 from registry.choices import OrgType
 from registry.models import Organization
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        return redirect("portal:home")  # anonymous visitors get the public НОКО portal
     organizations = Organization.objects.visible_to(request.user)
     by_type = {row["org_type"]: row["n"] for row in organizations.order_by().values("org_type").annotate(n=Count("pk"))}
     context = {
