@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 
 DEFAULTS = {
-    # the organization submits its draft this many days after the plans are created
-    "SUBMIT_DAYS": 30,
+    # the organization submits its draft by this day of the year after the assessment
+    "SUBMIT_BY_MONTH": 2,
+    "SUBMIT_BY_DAY": 28,
     # the plan is approved by this day of the year after the assessment (Краснодарский край 2026: 30 March)
     "APPROVE_BY_MONTH": 3,
     "APPROVE_BY_DAY": 30,

@@ -138,16 +138,15 @@ def _log(user, action: str, plan: Plan, **kwargs) -> None:
 # --- deadlines (data per cycle, defaults UNCONFIRMED) ---------------------------------------------------
 
 
-def default_schedule(cycle: Cycle, today: datetime.date | None = None) -> dict[str, Any]:
-    today = today or datetime.date.today()
+def default_schedule(cycle: Cycle) -> dict[str, Any]:
+    """Deadlines of a cycle's plans from the settings (UNCONFIRMED; the authority edits them per cycle)."""
+    after = cycle.year + 1
     return {
-        "submit_by": today + datetime.timedelta(days=conf.get("SUBMIT_DAYS")),
-        "approve_by": datetime.date(cycle.year + 1, conf.get("APPROVE_BY_MONTH"), conf.get("APPROVE_BY_DAY")),
+        "submit_by": datetime.date(after, conf.get("SUBMIT_BY_MONTH"), conf.get("SUBMIT_BY_DAY")),
+        "approve_by": datetime.date(after, conf.get("APPROVE_BY_MONTH"), conf.get("APPROVE_BY_DAY")),
         "publish_days": conf.get("PUBLISH_DAYS"),
         "report_every_months": conf.get("REPORT_EVERY_MONTHS"),
-        "default_deadline": datetime.date(
-            cycle.year + 1, conf.get("DEFAULT_DEADLINE_MONTH"), conf.get("DEFAULT_DEADLINE_DAY")
-        ),
+        "default_deadline": datetime.date(after, conf.get("DEFAULT_DEADLINE_MONTH"), conf.get("DEFAULT_DEADLINE_DAY")),
     }
 
 

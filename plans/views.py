@@ -146,10 +146,15 @@ def plan_detail(request, pk: int):
     return render(request, "plans/detail.html", context)
 
 
-def _row(request, plan: Plan, item: PlanItem, *, status: int = 200):
+def _row(request, plan: Plan, item: PlanItem, *, saved: bool = False):
+    """One item card; after a save the submit block is refreshed out of band (htmx)."""
     today = local_today(plan.timezone_name)
     item.overdue = plan.status == PlanStatus.APPROVED and item.is_overdue(today)
-    return render(request, "plans/_item.html", {"plan": plan, "item": item, **_rights(request, plan)}, status=status)
+    rights = _rights(request, plan)
+    context = {"plan": plan, "item": item, **rights}
+    if saved and rights["can_edit"] and not plan.is_exception:
+        context.update(oob=True, missing=services.completeness_errors(plan))
+    return render(request, "plans/_item.html", context)
 
 
 @login_required
@@ -192,7 +197,7 @@ def item_edit(request, pk: int, item_pk: int):
             else:
                 if not request.htmx:
                     return redirect(plan)
-                return _row(request, plan, item)
+                return _row(request, plan, item, saved=True)
     else:
         form = ItemForm(
             initial=_item_initial(item, request.GET.get("hint") == "1"), manual=manual, prefix=f"i{item.pk}"

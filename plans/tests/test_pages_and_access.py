@@ -116,3 +116,32 @@ def test_home_and_list_pages_render_for_every_role(request, client_for, persona)
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("plans:list") + "?year=2025&status=approved").status_code == 200
     assert client.get(reverse("plans:control")).status_code == 200
+
+
+def test_official_seeds_plans_through_a_job_and_sets_deadlines(client_for, municipal_official, fresh_cycle):
+    client = client_for(municipal_official)
+    control = client.get(reverse("plans:control") + f"?year={fresh_cycle.year}")
+    assert fresh_cycle in control.context["cycles"]
+    response = client.post(reverse("plans:seed", args=[fresh_cycle.pk]))
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert Plan.objects.filter(cycle=fresh_cycle).count() == fresh_cycle.entries.included().count()
+    saved = client.post(
+        reverse("plans:schedule", args=[fresh_cycle.pk]),
+        {
+            "submit_by": "2026-02-15",
+            "approve_by": "2026-03-30",
+            "publish_days": "5",
+            "report_every_months": "3",
+            "default_deadline": "2026-12-25",
+        },
+    )
+    assert saved.status_code == 302
+    schedule = services.schedule_for(fresh_cycle)
+    assert schedule.pk and str(schedule.submit_by) == "2026-02-15" and schedule.report_every_months == 3
+
+
+def test_strangers_cannot_seed_or_set_deadlines(client_for, school_staff, fresh_cycle):
+    client = client_for(school_staff)
+    assert client.post(reverse("plans:seed", args=[fresh_cycle.pk])).status_code in (403, 404)
+    assert client.get(reverse("plans:schedule", args=[fresh_cycle.pk])).status_code in (403, 404)
+    assert not Plan.objects.filter(cycle=fresh_cycle).exists()
