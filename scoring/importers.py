@@ -21,14 +21,16 @@ import csv
 import io
 import re
 import zipfile
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from lib import score_inputs as K
-from lib.tables import TableError, column_letter, read_table
+from lib.tables import TableError, column_letter
 from lib.text import clean_cell
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
@@ -227,8 +229,8 @@ class OrganizationMatcher:
         by_id = self.by_id.get(org_id) if org_id else None
         if inn and org_id and by_inn != by_id:
             return f"ИНН {inn} и идентификатор {org_id} указывают на разные организации"
-        if by_inn or by_id:
-            return by_inn or by_id
+        if by_inn is not None or by_id is not None:
+            return by_inn if by_inn is not None else by_id
         if not inn and not org_id:
             return "не указан ни ИНН, ни идентификатор организации"
         if inn and inn in self.known_inns:
@@ -347,7 +349,7 @@ def parse_inputs(
         )
         return parsed
     seen_rows: dict[int, int] = {}
-    for number, cells in rows:
+    for number, cells in skip_blank(rows):
         parsed.rows += 1
         entry = _organization_of(parsed, matcher, ids, number, cells)
         if entry is None:
@@ -474,7 +476,7 @@ def parse_checklist(
     if parsed.errors:
         return parsed
     seen_rows: dict[int, int] = {}
-    for number, cells in rows:
+    for number, cells in skip_blank(rows):
         parsed.rows += 1
         entry = _organization_of(parsed, matcher, ids, number, cells)
         if entry is None:
@@ -536,8 +538,66 @@ def _mark(cell: Any) -> int | str | None:
     return {"1": 1, "0": 0, "да": 1, "нет": 0}.get(text, "bad")
 
 
+@dataclass
+class _Pattern:
+    """What one combination of answer cells means (computed once per distinct combination)."""
+
+    marks: tuple[int | None, ...] = ()
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (column index, message)
+    padded: list[int] = field(default_factory=list)  # column indexes written loosely
+    dropped: list[tuple[int, int]] = field(default_factory=list)  # (item position, gate position)
+    counted: tuple[tuple[int, int], ...] = ()  # (item position, mark) counted for this pattern
+    empty: bool = False
+
+
+def _analyse_pattern(cells: tuple, codes: list[str], gate_pos: list[int]) -> _Pattern:
+    pattern = _Pattern()
+    marks: list[int | None] = []
+    for position, cell in enumerate(cells):
+        mark = ANSWER_CODES.get(cell, -1) if cell.__class__ is str else (None if cell is None else -1)
+        if mark == -1:
+            mark = _answer_slow(cell)
+            if mark == -1:
+                pattern.errors.append((position, f"«{cell}» — допустимы только «Да» и «Нет»"))
+                mark = None
+            elif mark is not None:
+                pattern.padded.append(position)
+        marks.append(mark)
+    pattern.marks = tuple(marks)
+    if pattern.errors:
+        return pattern  # the file is refused anyway; no follow-up errors from this row
+    if all(m is None for m in marks):
+        pattern.empty = True
+        return pattern
+    counted = []
+    for position, mark in enumerate(marks):
+        if mark is None:
+            continue
+        gate = gate_pos[position]
+        if gate >= 0:
+            if marks[gate] is None:
+                pattern.errors.append(
+                    (
+                        position,
+                        f"есть ответ на вопрос {_NUMBER_OF[codes[position]]}, "
+                        f"но нет ответа на вопрос-фильтр {_NUMBER_OF[codes[gate]]}",
+                    )
+                )
+                continue
+            if marks[gate] == 0:
+                pattern.dropped.append((position, gate))
+                continue
+        counted.append((position, mark))
+    pattern.counted = tuple(counted)
+    return pattern
+
+
 def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, list[Any]]], matcher) -> ParsedFile:
-    """Count «Да» and answers per item and organization, in one pass, applying gates."""
+    """Count «Да» and answers per item and organization, applying gates.
+
+    Built for a million rows: each distinct combination of answers is analysed once, and a row costs a
+    few dictionary look-ups (organization, combination, tally).
+    """
     parsed = ParsedFile(filename, "answers")
     ids = _id_columns(headers)
     if not ids:
@@ -561,82 +621,111 @@ def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, l
     order = [columns[c] for c in codes]
     gate_pos = [codes.index(GATES[c]) if c in GATES else -1 for c in codes]
     width = len(codes)
+    last = max(order)
+    pick = itemgetter(*order)
     inn_col = ids.get("inn", -1)
     id_col = ids.get("id", -1)
-    answer_codes = ANSWER_CODES
-    counters: dict[int, list[int]] = {}
-    respondents: Counter[int] = Counter()
+    org_cols = [c for c in (inn_col, id_col) if c >= 0]
+    org_last = max(org_cols)
+
+    patterns: dict[Any, int] = {}  # joined answer cells (or their tuple) → pattern number
+    analysed: list[_Pattern] = []
+    entries: dict[Any, int] = {}  # organization cell(s) → row-entry number, -1 when not matched
+    entry_numbers: dict[int, int] = {}  # cycle organization id → row-entry number
+    entry_of_row = array("i")
+    pattern_of_row = array("i")
     padded = Problems()
     dropped = Problems()
     empty_rows = 0
-    match = matcher.match
-    for number, cells in rows:
-        parsed.rows += 1
-        length = len(cells)
-        entry = match(
-            cells[inn_col] if 0 <= inn_col < length else None, cells[id_col] if 0 <= id_col < length else None
-        )
-        if entry.__class__ is str:
-            parsed.errors.add(f"{filename}: строка {number}: {entry}")
-            continue
-        marks = []
-        invalid = False
-        for position in range(width):
-            index = order[position]
-            cell = cells[index] if index < length else None
-            mark = answer_codes.get(cell, -1) if cell.__class__ is str else (None if cell is None else -1)
-            if mark == -1:
-                mark = _answer_slow(cell)
-                if mark == -1:
-                    parsed.errors.add(
-                        f"{filename}: {_cell_ref(number, index, headers[index])}: «{cell}» — "
-                        "допустимы только «Да» и «Нет»"
-                    )
-                    mark = None
-                    invalid = True
-                elif mark is not None:
-                    padded.add(f"строка {number}, столбец {column_letter(index)}: «{cell}»")
-            marks.append(mark)
-        if invalid:
-            continue  # the file is refused anyway; no follow-up errors from this row
-        if all(m is None for m in marks):
-            empty_rows += 1
-            continue
-        row_counts = counters.get(entry)
-        if row_counts is None:
-            row_counts = counters[entry] = [0] * (2 * width)
-        respondents[entry] += 1
-        for position in range(width):
-            mark = marks[position]
-            if mark is None:
-                continue
-            gate = gate_pos[position]
-            if gate >= 0:
-                gate_mark = marks[gate]
-                if gate_mark is None:
-                    index = order[position]
-                    parsed.errors.add(
-                        f"{filename}: строка {number}, столбец {column_letter(index)}: есть ответ на вопрос "
-                        f"{_NUMBER_OF[codes[position]]}, но нет ответа на вопрос-фильтр {_NUMBER_OF[codes[gate]]}"
-                    )
-                    continue
-                if gate_mark == 0:
+    number = 1
+    join = "\x1f".join
+    org_errors: dict[Any, str] = {}
+    state: list[int] = []  # per pattern: 0 counted, 1 error, 2 no answers
+    add_entry = entry_of_row.append
+    add_pattern = pattern_of_row.append
+    row_count = 0
+    try:
+        for number, cells in rows:
+            row_count += 1
+            length = len(cells)
+            if length > last:
+                picked = pick(cells)
+                try:
+                    key = join(picked)
+                except TypeError:  # numbers or booleans in an XLSX: keep the cells themselves
+                    key = picked
+            else:
+                key = picked = tuple(cells[i] if i < length else None for i in order)
+            if length > org_last:
+                if id_col < 0:
+                    org_key = cells[inn_col]
+                else:
+                    org_key = cells[id_col] if inn_col < 0 else (cells[inn_col], cells[id_col])
+            else:
+                org_key = tuple(cells[c] if c < length else None for c in org_cols)
+            eid = entries.get(org_key)
+            if eid is None:
+                inn_cell = cells[inn_col] if 0 <= inn_col < length else None
+                id_cell = cells[id_col] if 0 <= id_col < length else None
+                found = matcher.match(inn_cell, id_cell)
+                if found.__class__ is str:
+                    org_errors[org_key] = found
+                    eid = -1
+                else:
+                    eid = entry_numbers.get(found)
+                    if eid is None:
+                        eid = entry_numbers[found] = len(entry_numbers)
+                entries[org_key] = eid
+            pid = patterns.get(key)
+            if pid is None:
+                pattern = _analyse_pattern(tuple(None if c == "" else c for c in picked), codes, gate_pos)
+                pid = patterns[key] = len(analysed)
+                analysed.append(pattern)
+                state.append(1 if pattern.errors else 2 if pattern.empty else 0)
+                for position in pattern.padded[:1]:
+                    padded.add(f"строка {number}, столбец {column_letter(order[position])}: «{picked[position]}»")
+                for position, gate in pattern.dropped[:1]:
                     dropped.add(
                         f"строка {number}: ответ на вопрос {_NUMBER_OF[codes[position]]} после «Нет» на вопрос "
                         f"{_NUMBER_OF[codes[gate]]}"
                     )
-                    continue
-            row_counts[2 * position] += mark
-            row_counts[2 * position + 1] += 1
-    if padded:
+            if eid >= 0 and state[pid] == 0:
+                add_entry(eid)
+                add_pattern(pid)
+                continue
+            pattern = analysed[pid]
+            if eid < 0:
+                if pattern.empty and all(c in (None, "") for c in cells):
+                    row_count -= 1
+                    continue  # a blank line
+                parsed.errors.add(f"{filename}: строка {number}: {org_errors[org_key]}")
+                continue
+            if pattern.errors:
+                for position, message in pattern.errors:
+                    index = order[position]
+                    parsed.errors.add(f"{filename}: {_cell_ref(number, index, headers[index])}: {message}")
+                continue
+            empty_rows += 1
+    except csv.Error as exc:
+        raise TableError(f"Строка {number + 1}: файл CSV повреждён ({exc})") from exc
+    parsed.rows = row_count
+    by_number = {eid: entry for entry, eid in entry_numbers.items()}
+
+    totals = _tally(entry_of_row, pattern_of_row, analysed, len(entry_numbers), width)
+    padded_total = dropped_total = 0
+    for pid, count in enumerate(_bincount(pattern_of_row, len(analysed))):
+        if count:
+            padded_total += len(analysed[pid].padded) * count
+            dropped_total += len(analysed[pid].dropped) * count
+    counters = {by_number[eid]: totals[eid] for eid in by_number}
+    if padded_total:
         parsed.warnings.add(
-            f"{filename}: {padded.total} ответ(ов) записаны с лишними пробелами или в другом регистре "
-            "и приняты как «Да»/«Нет», "
-            f"например {'; '.join(padded.items[:3])}"
+            f"{filename}: {padded_total} ответ(ов) записаны с лишними пробелами или в другом регистре "
+            f"и приняты как «Да»/«Нет», например {'; '.join(padded.items[:3])}"
         )
-    if dropped:
+    if dropped_total:
         parsed.warnings.add(
-            f"{filename}: {dropped.total} ответ(ов) нарушают переходы анкеты и не учтены, "
+            f"{filename}: {dropped_total} ответ(ов) нарушают переходы анкеты и не учтены, "
             f"например {'; '.join(dropped.items[:3])}"
         )
     if empty_rows:
@@ -644,11 +733,64 @@ def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, l
     for entry, row_counts in counters.items():
         parsed.organizations.add(entry)
         values = parsed.values[entry]
-        values[K.SURVEY_RESPONDENTS] = Decimal(respondents[entry])
+        values[K.SURVEY_RESPONDENTS] = Decimal(row_counts[-1])
         for position, code in enumerate(codes):
             values[K.survey_yes(code)] = Decimal(row_counts[2 * position])
             values[K.survey_answered(code)] = Decimal(row_counts[2 * position + 1])
     return parsed
+
+
+def _bincount(values: array, size: int) -> list[int]:
+    counts = [0] * size
+    if not values:
+        return counts
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with matplotlib
+        for value in values:
+            counts[value] += 1
+        return counts
+    return [int(c) for c in np.bincount(np.frombuffer(values, dtype=np.int32), minlength=size)]
+
+
+def _tally(entry_of_row: array, pattern_of_row: array, patterns: list[_Pattern], entries: int, width: int):
+    """Per organization: [yes, answered] for every item, then the number of questionnaires (last cell).
+
+    Each row contributes its pattern's counts; summed with numpy's bincount (one pass per column) when
+    available, else in Python per distinct (organization, pattern) pair.
+    """
+    columns = 2 * width + 1
+    table = [[0] * columns for _ in range(entries)]
+    if not entry_of_row:
+        return table
+    delta = [[0] * columns for _ in patterns]
+    for pid, pattern in enumerate(patterns):
+        for position, mark in pattern.counted:
+            delta[pid][2 * position] = mark
+            delta[pid][2 * position + 1] = 1
+        delta[pid][-1] = 1
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        pairs = Counter(zip(entry_of_row, pattern_of_row, strict=True))
+        for (eid, pid), count in pairs.items():
+            row, d = table[eid], delta[pid]
+            for j in range(columns):
+                if d[j]:
+                    row[j] += d[j] * count
+        return table
+    entry_idx = np.frombuffer(entry_of_row, dtype=np.int32)
+    pattern_idx = np.frombuffer(pattern_of_row, dtype=np.int32)
+    matrix = np.array(delta, dtype=np.int64)
+    if entries * len(patterns) <= 20_000_000:
+        flat = entry_idx.astype(np.int64) * len(patterns) + pattern_idx
+        per_entry_pattern = np.bincount(flat, minlength=entries * len(patterns)).reshape(entries, len(patterns))
+        result = per_entry_pattern @ matrix
+    else:
+        result = np.zeros((entries, columns), dtype=np.int64)
+        for j in range(columns):
+            result[:, j] = np.bincount(entry_idx, weights=matrix[pattern_idx, j], minlength=entries).round()
+    return [[int(v) for v in row] for row in result]
 
 
 def _answer_slow(cell: Any) -> int | None:
@@ -666,8 +808,11 @@ def _answer_slow(cell: Any) -> int | None:
 # --- files ----------------------------------------------------------------------------------------------
 
 
-def iter_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """Headers and a lazy iterator of (row number, cells); XLSX through python-calamine, CSV streamed."""
+def iter_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """Headers and a lazy iterator of the following rows' cells (the first is row 2).
+
+    XLSX is read by python-calamine, CSV is streamed; empty cells come as "".
+    """
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")):
         if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -675,8 +820,7 @@ def iter_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:  # pragma: no cover - calamine is a pinned dependency
-            table = read_table(data, filename)
-            return table.headers, iter(table.rows)
+            return _openpyxl_rows(data)
         try:
             sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
             rows = sheet.iter_rows()
@@ -688,7 +832,7 @@ def iter_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int
         headers = [clean_cell(c) for c in first]
         while headers and headers[-1] == "":
             headers.pop()
-        return headers, _numbered(rows, start=2)
+        return headers, rows
     if name.endswith((".csv", ".txt")):
         table_text = _decode(data)
         sample = table_text[:8192]
@@ -702,8 +846,26 @@ def iter_rows(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int
         headers = [clean_cell(c) for c in first]
         while headers and headers[-1] == "":
             headers.pop()
-        return headers, _numbered(reader, start=2)
+        return headers, reader
     raise TableError(f"Файл «{filename}»: поддерживаются только XLSX и CSV")
+
+
+def _openpyxl_rows(data: bytes) -> tuple[list[str], Iterator[list[Any]]]:
+    """The slower reader, streamed in read-only mode (used only if python-calamine is missing)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types on broken files
+        raise TableError(f"Книгу XLSX не удалось прочитать: {exc}") from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        raise TableError("Лист пуст: нет строки заголовков")
+    headers = [clean_cell(c) for c in first]
+    while headers and headers[-1] == "":
+        headers.pop()
+    return headers, (list(r) for r in rows)
 
 
 def _decode(data: bytes) -> str:
@@ -718,16 +880,21 @@ def _decode(data: bytes) -> str:
 
 
 def _numbered(rows, *, start: int) -> Iterator[tuple[int, list[Any]]]:
-    """Number the rows as the user sees them; skip blank rows. Empty cells stay "" (callers treat as blank)."""
+    """Number the rows as the user sees them; drop empty lines. Empty cells stay "" (callers treat as blank)."""
     number = start - 1
     try:
         for cells in rows:
             number += 1
-            if all(c is None or (c.__class__ is str and not c.strip()) for c in cells):
-                continue
-            yield number, cells
+            if cells:
+                yield number, cells
     except csv.Error as exc:
         raise TableError(f"Строка {number}: файл CSV повреждён ({exc})") from exc
+
+
+def skip_blank(rows: Iterable[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, cells in rows:
+        if not all(c is None or (c.__class__ is str and not c.strip()) for c in cells):
+            yield number, cells
 
 
 def parse_file(data: bytes, filename: str, matcher, items_by_group: dict, items_by_key: dict) -> ParsedFile:
@@ -747,10 +914,10 @@ def parse_file(data: bytes, filename: str, matcher, items_by_group: dict, items_
         return parsed
     try:
         if kind == "answers":
-            return parse_answers(filename, headers, rows, matcher)
+            return parse_answers(filename, headers, enumerate(rows, start=2), matcher)
         if kind == "checklist":
-            return parse_checklist(filename, headers, rows, matcher, items_by_group)
-        return parse_inputs(filename, headers, rows, matcher, items_by_key)
+            return parse_checklist(filename, headers, _numbered(rows, start=2), matcher, items_by_group)
+        return parse_inputs(filename, headers, _numbered(rows, start=2), matcher, items_by_key)
     except TableError as exc:
         parsed = ParsedFile(filename, kind)
         parsed.errors.add(f"{filename}: {exc}")

@@ -267,3 +267,24 @@ def test_dry_run_writes_nothing(cycle, orgs, admin_user):
     report = services.import_inputs(admin_user, cycle, [("i.csv", csv_bytes(rows))], dry_run=True)
     assert report.ok and not report.applied
     assert not ScoreInput.objects.filter(cycle=cycle).exists()
+
+
+def test_both_xlsx_readers_give_the_same_rows():
+    from scoring import importers
+
+    data = xlsx([["ИНН", "1. вопрос"], ["0101010101", "Да"], [None, None], [101010101, "Нет"]])
+    headers, rows = importers.iter_rows(data, "a.xlsx")
+    fallback_headers, fallback_rows = importers._openpyxl_rows(data)
+    assert headers == fallback_headers == ["ИНН", "1. вопрос"]
+    blank = (None, "")
+    normal = [[None if c in blank else c for c in row] for row in rows]
+    assert normal == [[None if c in blank else c for c in row] for row in fallback_rows]
+    # a number typed into the ИНН column loses its leading zero; matching restores it
+    assert importers.OrganizationMatcher.normalize_inn(101010101.0) == "0101010101"
+
+
+def test_blank_lines_in_a_csv_are_skipped(cycle, orgs, admin_user):
+    rows = [answers_header(), [orgs[0].inn, *["Да"] * 14], [], [orgs[0].inn, *["Нет"] * 14]]
+    report = services.import_inputs(admin_user, cycle, [("a.csv", csv_bytes(rows))])
+    assert report.ok, report.errors
+    assert ScoreInput.objects.get(cycle=cycle, key=K.SURVEY_RESPONDENTS).value == 2
