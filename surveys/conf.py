@@ -38,23 +38,21 @@ def target_cap() -> int:
     return int(_get("SURVEYS_TARGET_CAP", 600))
 
 
-def rate_limit_ip() -> tuple[int, int]:
-    """(submissions, seconds) per IP address; generous, because parents share school Wi-Fi and mobile NAT."""
-    return int(_get("SURVEYS_RATE_IP_COUNT", 30)), int(_get("SURVEYS_RATE_IP_SECONDS", 600))
+def rate_limit_ip() -> str:
+    """Submissions per client address (lib.ratelimit syntax); generous: parents share school Wi-Fi and mobile NAT.
+
+    Empty turns the limit off. Limits apply only with RATELIMIT_ENABLE (off in tests unless overridden).
+    """
+    return str(_get("SURVEYS_RATE_IP", "30/10m"))
 
 
-def rate_limit_link() -> tuple[int, int]:
-    """(submissions, seconds) per organization link."""
-    return int(_get("SURVEYS_RATE_LINK_COUNT", 300)), int(_get("SURVEYS_RATE_LINK_SECONDS", 60))
+def rate_limit_link() -> str:
+    """Submissions per organization link (lib.ratelimit syntax); empty turns the limit off."""
+    return str(_get("SURVEYS_RATE_LINK", "300/m"))
 
 
 def max_body_bytes() -> int:
     return int(_get("SURVEYS_MAX_BODY_BYTES", 32 * 1024))
-
-
-def ip_header() -> str:
-    """META key holding the client address behind a reverse proxy (e.g. HTTP_X_REAL_IP); empty = REMOTE_ADDR."""
-    return str(_get("SURVEYS_IP_HEADER", ""))
 
 
 # --- suspicion -------------------------------------------------------------------------------

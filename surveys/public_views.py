@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from surveys import conf, ratelimit, services
+from lib import ratelimit
+from surveys import conf, services
 from surveys.questionnaire import Form
 
 DEVICE_COOKIE = "noko_dev"
@@ -34,11 +35,17 @@ def part_base(name: str, *args) -> str:
     return reverse(name, args=[*args, "gate"])[: -len("gate/")]
 
 
-def _client_ip(request) -> str:
-    header = conf.ip_header()
-    raw = request.META.get(header, "") if header else ""
-    raw = raw or request.META.get("REMOTE_ADDR", "")
-    return raw.split(",")[0].strip()
+def _limited(ip: str, code: str) -> int:
+    """Seconds to wait when the address or the link has sent too many questionnaires, else 0."""
+    for scope, key, rate in (
+        ("surveys.submit.ip", ip, conf.rate_limit_ip()),
+        ("surveys.submit.link", code, conf.rate_limit_link()),
+    ):
+        if rate:
+            result = ratelimit.check(scope, key, rate)
+            if not result.allowed:
+                return result.retry_after
+    return 0
 
 
 def _a11y(request) -> bool:
@@ -140,14 +147,11 @@ def form_view(request, code: str):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > conf.max_body_bytes():
             return _page(request, "surveys/public/problem.html", {"info": info, "problem": "too_large"}, status=413)
-        ip = _client_ip(request)
-        ip_limit, ip_window = conf.rate_limit_ip()
-        link_limit, link_window = conf.rate_limit_link()
-        if not ratelimit.hit("ip", ip, ip_limit, ip_window) or not ratelimit.hit(
-            "link", info.code, link_limit, link_window
-        ):
+        ip = ratelimit.client_ip(request)
+        wait = _limited(ip, info.code)
+        if wait:
             response = _page(request, "surveys/public/problem.html", {"info": info, "problem": "limited"}, status=429)
-            response["Retry-After"] = str(min(ip_window, 600))
+            response["Retry-After"] = str(wait)
             return response
         client_id = request.POST.get("client_id", "")
         try:

@@ -690,6 +690,17 @@ def rescore(entry_id: int) -> dict[str, int]:
     return {"checked": len(rows), "held": held, "changed": len(changed)}
 
 
+def rescore_cycle(cycle_id: int, progress=None) -> dict[str, int]:
+    """``rescore`` every organization of a cycle; PROGRESS(step) is called after each one."""
+    totals = {"checked": 0, "held": 0, "changed": 0}
+    for entry_id in CycleOrganization.objects.filter(cycle_id=cycle_id).values_list("pk", flat=True):
+        for key, value in rescore(entry_id).items():
+            totals[key] += value
+        if progress is not None:
+            progress(1)
+    return totals
+
+
 def purge_network_hashes(user, cycle) -> int:
     """Forget the address, network and device hashes of a finished cycle (anonymity)."""
     _require(permissions.can_manage(user, cycle))

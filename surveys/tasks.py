@@ -24,11 +24,5 @@ def export_answers(job, campaign_id: int, user_id: int) -> dict:
 
 @job_function("surveys.rescore")
 def rescore_cycle(job, cycle_id: int) -> dict:
-    entries = list(CycleOrganization.objects.filter(cycle_id=cycle_id).values_list("pk", flat=True))
-    set_total(job, len(entries))
-    totals = {"checked": 0, "held": 0, "changed": 0}
-    for entry_id in entries:
-        for key, value in services.rescore(entry_id).items():
-            totals[key] += value
-        advance(job)
-    return totals
+    set_total(job, CycleOrganization.objects.filter(cycle_id=cycle_id).count())
+    return services.rescore_cycle(cycle_id, progress=lambda step: advance(job, step))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from audit.models import AuditEntry
-from cycles.models import Phase
+from cycles.models import Cycle, Phase
 from lib.score_inputs import SURVEY_RESPONDENTS
 from surveys import score_inputs, services
 from surveys.models import Campaign, Response
@@ -98,7 +98,7 @@ def test_several_answers_from_one_address_in_school_hours_are_flagged(link):
     assert evening.flag_list == []
 
 
-@override_settings(SURVEYS_RATE_IP_COUNT=3)
+@override_settings(RATELIMIT_ENABLE=True, SURVEYS_RATE_IP="3/10m")
 def test_flood_from_one_address_is_limited_and_nothing_is_stored(link):
     before = Response.objects.count()
     statuses = []
@@ -178,3 +178,19 @@ def test_address_hashes_are_salted_per_cycle(link):
     b = services.network_hashes(2, "192.0.2.10")
     assert a[0] != b[0] and len(a[0]) == 16
     assert services.network_hashes(1, "192.0.2.11")[1] == a[1]  # same /24 network
+
+
+def test_rescore_job_and_purge_command_run_over_a_cycle(link, operator_user, client_for):
+    from django.core.management import call_command
+
+    from jobs.models import Job
+
+    cycle = link.cycle_organization.cycle
+    response = client_for(operator_user).post(f"/surveys/cycles/{cycle.pk}/rescore/")
+    job = Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert job.status == Job.Status.DONE and job.result["checked"] > 0
+    assert job.progress_done == job.progress_total > 0
+    closed = Cycle.objects.filter(phase=Phase.CLOSED).first()
+    Response.objects.filter(cycle_organization__cycle=closed).update(ip_hash="0123456789abcdef")
+    call_command("surveys_purge_hashes", "--as", "operator")
+    assert not Response.objects.filter(cycle_organization__cycle__phase=Phase.CLOSED).exclude(ip_hash="").exists()
