@@ -220,6 +220,10 @@ def parse(cycle: Cycle, user, data: bytes, filename: str) -> ImportReport:
     }
     seen: dict[tuple[int, int | None], int] = {}
 
+    def col(name: str) -> str:
+        i = position.get(name)
+        return letters[table.headers[i]] if i is not None else f"«{name}»"
+
     def cell(cells: list[object], name: str) -> object:
         i = position.get(name)
         return cells[i] if i is not None and i < len(cells) else None
@@ -231,45 +235,49 @@ def parse(cycle: Cycle, user, data: bytes, filename: str) -> ImportReport:
             report.errors.append(
                 RowError(
                     number,
-                    letters.get(table.headers[position[INN]], INN),
+                    col(INN),
                     inn,
                     "организации с таким ИНН нет в списке цикла",
                 )
             )
             continue
         if entry.status != CycleOrganization.Status.INCLUDED:
-            report.errors.append(RowError(number, INN, inn, "организация исключена из списка цикла"))
+            report.errors.append(RowError(number, col(INN), inn, "организация исключена из списка цикла"))
             continue
         if not permissions.can_fill(user, entry):
-            report.errors.append(RowError(number, INN, inn, "чек-лист этой организации заполняет назначенный эксперт"))
+            report.errors.append(
+                RowError(number, col(INN), inn, "чек-лист этой организации заполняет назначенный эксперт")
+            )
             continue
         building = None
         branch_inn = clean_cell(cell(cells, BRANCH))
         if branch_inn:
             building = entry.organization.branches.filter(inn=branch_inn).first()
             if building is None:
-                report.errors.append(RowError(number, BRANCH, branch_inn, f"это не филиал «{entry.organization}»"))
+                report.errors.append(RowError(number, col(BRANCH), branch_inn, f"это не филиал «{entry.organization}»"))
                 continue
         key = (entry.pk, getattr(building, "pk", None))
         if key in seen:
-            report.errors.append(RowError(number, INN, inn, f"организация (здание) уже была в строке {seen[key]}"))
+            report.errors.append(RowError(number, col(INN), inn, f"организация (здание) уже была в строке {seen[key]}"))
             continue
         seen[key] = number
         current = existing.get(key)
         if current is not None and current.status == ResultStatus.SUBMITTED and reply_open:
             report.errors.append(
-                RowError(number, INN, inn, "результаты уже доступны организации; изменения — только по возражениям")
+                RowError(
+                    number, col(INN), inn, "результаты уже доступны организации; изменения — только по возражениям"
+                )
             )
             continue
         mode_text = clean_cell(cell(cells, MODE)).lower()
         mode = MODE_ALIASES.get(mode_text)
         if mode is None:
-            report.errors.append(RowError(number, MODE, mode_text, "допустимо: выезд или дистанционно"))
+            report.errors.append(RowError(number, col(MODE), mode_text, "допустимо: выезд или дистанционно"))
             continue
         try:
             visited = _parse_date(cell(cells, VISITED))
         except ValueError as exc:
-            report.errors.append(RowError(number, VISITED, str(exc), "дата в виде ДД.ММ.ГГГГ"))
+            report.errors.append(RowError(number, col(VISITED), str(exc), "дата в виде ДД.ММ.ГГГГ"))
             continue
         marks: dict[int, str] = {}
         org_type = entry.organization.org_type
