@@ -28,7 +28,7 @@ from audit.services import log_action
 from cycles.models import Cycle, CycleOrganization
 from lib import score_inputs as K
 from lib.scoring_math import MethodologySpec, OrgScore, competition_ranks, quantize, score
-from scoring import importers
+from scoring import fastdb, importers
 from scoring.choices import InputSource, Level, RatingGroup, ResultStatus, Severity, ShortcomingKind
 from scoring.models import (
     CRITERION_CODES,
@@ -215,54 +215,37 @@ def _write_inputs(
             "pk", "cycle_organization_id", "key", "value", "source", "detail"
         )
     }
-    to_create: list[ScoreInput] = []
-    to_update: list[ScoreInput] = []
+    to_insert: list[tuple] = []
+    replaced: list[int] = []
     now = timezone.now()
-    actor = user if getattr(user, "pk", None) else None
+    actor_id = user.pk if getattr(user, "pk", None) else None
     for entry_id, key, value, source, detail in rows:
         value = quantize(Decimal(value), 4)
         current = existing.get((entry_id, key))
-        if current is None:
-            to_create.append(
-                ScoreInput(
-                    cycle=cycle,
-                    cycle_organization_id=entry_id,
-                    key=key,
-                    value=value,
-                    source=source,
-                    detail=detail or {},
-                    updated_by=actor,
+        if current is not None:
+            pk, old_value, old_source, old_detail = current
+            if keep_operator and old_source in OPERATOR_SOURCES and source not in OPERATOR_SOURCES:
+                report.kept_operator += 1
+                continue
+            if old_value == value and old_source == source and (old_detail or {}) == (detail or {}):
+                report.unchanged += 1
+                continue
+            replaced.append(pk)
+            report.changed += 1
+            if len(report.changes) < 500:
+                report.changes.append(
+                    {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
                 )
-            )
+        else:
             report.created += 1
-            continue
-        pk, old_value, old_source, old_detail = current
-        if keep_operator and old_source in OPERATOR_SOURCES and source not in OPERATOR_SOURCES:
-            report.kept_operator += 1
-            continue
-        if old_value == value and old_source == source and (old_detail or {}) == (detail or {}):
-            report.unchanged += 1
-            continue
-        to_update.append(
-            ScoreInput(
-                pk=pk,
-                value=value,
-                source=source,
-                detail=detail or {},
-                updated_at=now,
-                updated_by=actor,
-            )
-        )
-        report.changed += 1
-        if len(report.changes) < 500:
-            report.changes.append(
-                {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
-            )
-    ScoreInput.objects.bulk_create(to_create, batch_size=2000)
-    if to_update:
-        ScoreInput.objects.bulk_update(
-            to_update, ["value", "source", "detail", "updated_at", "updated_by"], batch_size=1000
-        )
+        to_insert.append((cycle.pk, entry_id, key, value, source, detail or {}, now, actor_id))
+    # a changed value is written as a new row (nothing refers to ScoreInput rows by id)
+    fastdb.delete_ids(ScoreInput, replaced)
+    fastdb.insert_rows(
+        ScoreInput,
+        ["cycle", "cycle_organization", "key", "value", "source", "detail", "updated_at", "updated_by"],
+        to_insert,
+    )
     return report
 
 
@@ -607,6 +590,22 @@ def _result_rows(entry_id: int, org_score: OrgScore, methodology: Methodology) -
 
 
 _COMPARED = ("value", "n", "ci_low", "ci_high", "low_n", "detail", "level")
+RESULT_FIELDS = [
+    "cycle",
+    "cycle_organization",
+    "methodology",
+    "methodology_version",
+    "level",
+    "code",
+    "value",
+    "n",
+    "ci_low",
+    "ci_high",
+    "low_n",
+    "status",
+    "detail",
+    "computed_at",
+]
 
 
 def compute_cycle(
@@ -625,7 +624,7 @@ def compute_cycle(
     """
     _check(can_compute(user, cycle))
     methodology = methodology_for(cycle)
-    spec: MethodologySpec = methodology.spec()
+    spec: MethodologySpec = _spec_of(methodology)
     warnings: list[str] = []
     if gather:
         gathered = gather_inputs(user, cycle, reason=reason)
@@ -691,29 +690,30 @@ def compute_cycle(
             inputs_digest=_digest(values, methodology),
         )
         if changed_keys or stale:
-            replace = [existing[k]["pk"] for k in changed_keys if k in existing] + stale
-            for start in range(0, len(replace), 900):
-                Result.objects.filter(pk__in=replace[start : start + 900]).delete()
-            Result.objects.bulk_create(
-                [
-                    Result(
-                        cycle=cycle,
-                        cycle_organization_id=row["entry"],
-                        methodology=methodology,
-                        methodology_version=methodology.code,
-                        level=row["level"],
-                        code=row["code"],
-                        value=row["value"],
-                        n=row["n"],
-                        ci_low=row["ci_low"],
-                        ci_high=row["ci_high"],
-                        low_n=row["low_n"],
-                        status=target_status,
-                        detail=row["detail"],
+            fastdb.delete_ids(Result, [existing[k]["pk"] for k in changed_keys if k in existing] + stale)
+            now = timezone.now()
+            fastdb.insert_rows(
+                Result,
+                RESULT_FIELDS,
+                (
+                    (
+                        cycle.pk,
+                        row["entry"],
+                        methodology.pk,
+                        methodology.code,
+                        row["level"],
+                        row["code"],
+                        row["value"],
+                        row["n"],
+                        row["ci_low"],
+                        row["ci_high"],
+                        row["low_n"],
+                        target_status,
+                        row["detail"],
+                        now,
                     )
                     for row in (computed[k] for k in changed_keys)
-                ],
-                batch_size=2000,
+                ),
             )
         ratings_changed = _rebuild_ratings(cycle, entries, computed, target_status, force=bool(changed_keys or stale))
         shortcomings = sync_shortcomings(cycle, methodology, entries, scores, values, meta)
@@ -773,32 +773,38 @@ def _rebuild_ratings(cycle: Cycle, entries, computed, status: str, *, force: boo
     current = Rating.objects.filter(cycle=cycle)
     if not force and current.exists() and not current.exclude(status=status).exists():
         return False
-    Rating.objects.filter(cycle=cycle).delete()
+    fastdb.delete_ids(Rating, list(current.values_list("pk", flat=True)))
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for entry in entries:
         groups[(RatingGroup.CYCLE, "")].append(entry.pk)
         groups[(RatingGroup.ORG_TYPE, entry.organization.org_type)].append(entry.pk)
         groups[(RatingGroup.TERRITORY, str(entry.organization.territory_id))].append(entry.pk)
     rows = []
+    now = timezone.now()
     for (group, group_key), members in groups.items():
         for code in RATING_CODES:
             values = {e: computed[(e, code)]["value"] for e in members if computed[(e, code)]["value"] is not None}
             places = competition_ranks(values, 2)
             for entry_id, place in places.items():
                 rows.append(
-                    Rating(
-                        cycle=cycle,
-                        cycle_organization_id=entry_id,
-                        code=code,
-                        group=group,
-                        group_key=group_key,
-                        position=place,
-                        group_size=len(values),
-                        value=values[entry_id],
-                        status=status,
-                    )
+                    (cycle.pk, entry_id, code, group, group_key, place, len(values), values[entry_id], status, now)
                 )
-    Rating.objects.bulk_create(rows, batch_size=2000)
+    fastdb.insert_rows(
+        Rating,
+        [
+            "cycle",
+            "cycle_organization",
+            "code",
+            "group",
+            "group_key",
+            "position",
+            "group_size",
+            "value",
+            "status",
+            "computed_at",
+        ],
+        rows,
+    )
     return True
 
 
@@ -812,11 +818,18 @@ def _severity(methodology: Methodology, value: Decimal | None) -> str:
     return Severity.LOW
 
 
+def _spec_of(methodology: Methodology) -> MethodologySpec:
+    cached = getattr(methodology, "_spec_cache", None)
+    if cached is None:
+        cached = methodology._spec_cache = methodology.spec()
+    return cached
+
+
 def derive_shortcomings(
     methodology: Methodology, org_score: OrgScore, values: dict[str, Decimal], meta: dict[str, tuple[str, dict]]
 ) -> list[dict[str, Any]]:
     """Every failed item and every survey share below the threshold, for one organization."""
-    spec = methodology.spec()
+    spec = _spec_of(methodology)
     threshold = Decimal(methodology.low_share_threshold) / 100
     found: list[dict[str, Any]] = []
     for ind in spec.indicators:
@@ -926,7 +939,33 @@ def sync_shortcomings(cycle, methodology, entries, scores, values, meta) -> dict
             current.active = True
             to_update.append(current)
     retired = [s.pk for key, s in existing.items() if key not in seen and s.active]
-    Shortcoming.objects.bulk_create(to_create, batch_size=2000)
+    now = timezone.now()
+    fastdb.insert_rows(
+        Shortcoming,
+        [
+            "cycle",
+            "cycle_organization",
+            "indicator_code",
+            *_SHORTCOMING_FIELDS,
+            "item_code",
+            "active",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                cycle.pk,
+                s.cycle_organization_id,
+                s.indicator_code,
+                *(getattr(s, f) for f in _SHORTCOMING_FIELDS),
+                s.item_code,
+                True,
+                now,
+                now,
+            )
+            for s in to_create
+        ),
+    )
     if to_update:
         now = timezone.now()
         for s in to_update:
