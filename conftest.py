@@ -11,6 +11,11 @@ import os
 os.environ.setdefault("NOKO_TESTING", "1")
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge correctness, not speed: CI machines are shared and slow at times.
+settings.register_profile("noko", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("noko")
 
 TEST_REGION_SIZE = 120
 TEST_SEED = 7
