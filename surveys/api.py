@@ -16,6 +16,7 @@ from cycles.models import Cycle, CycleOrganization
 from lib.score_inputs import SURVEY_RESPONDENTS
 from surveys import permissions, progress, score_inputs, services
 from surveys.models import Campaign, Mode, Response
+from surveys.questionnaire import DefinitionError
 
 router = Router(tags=["Анкетирование"])
 
@@ -105,7 +106,7 @@ def _entries(request, cycle: Cycle):
 def get_questionnaire(request, code: str):
     try:
         questionnaire = services.get_questionnaire(code)
-    except Exception as exc:  # DefinitionError for unknown codes
+    except DefinitionError as exc:
         raise HttpError(404, "Версия анкеты не найдена") from exc
     form = services.form_for(questionnaire)
     return {

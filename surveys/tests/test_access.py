@@ -92,3 +92,15 @@ def test_operator_decides_on_a_held_answer(client_for, operator_user, current_cy
 def test_back_office_needs_a_login(client, current_cycle):
     response = client.get(f"/surveys/cycles/{current_cycle.pk}/")
     assert response.status_code == 302 and "/accounts/login" in response["Location"]
+
+
+def test_home_dashboard_card_and_menu_show_collection_of_the_users_slice(client_for, municipal_official, current_cycle):
+    page = client_for(municipal_official).get("/").content.decode()
+    assert 'href="/surveys/"' in page  # menu
+    assert f'href="/surveys/cycles/{current_cycle.pk}/"' in page  # dashboard card
+    accepted = Response.objects.filter(
+        cycle_organization__cycle=current_cycle,
+        cycle_organization__organization__territory=current_cycle.territory,
+        status="accepted",
+    ).count()
+    assert f"<b>{accepted:,}</b>".replace(",", "\xa0") in page or f"<b>{accepted}</b>" in page
