@@ -100,6 +100,8 @@ def organization_card(
     plan = (plans or {}).get(entry.pk)
     items = plans_bridge.plan_items(entry.pk, published_only=public) if plan else []
     good = [c for c in criteria if c["value"] is not None and c["value"] >= GOOD_FROM]
+    scored = [c for c in criteria if c["value"] is not None]
+    best = max(scored, key=lambda c: c["value"]) if scored else None
     fixing = [i for i in (items or []) if i.status != "done"][:8]
     follow_up = FollowUp.objects.filter(territory=entry.cycle.territory, year=entry.cycle.year).first()
     return {
@@ -126,6 +128,7 @@ def organization_card(
         "plan_items": items or [],
         "plan_text": _plan_text(plans, plan, public),
         "good": good,
+        "best": best,
         "fixing": fixing,
         "level": methodology.level_for(total.value) if methodology and total else "",
         "actions": list(HeadAction.objects.filter(cycle_organization=entry)) if with_actions else [],
