@@ -144,6 +144,58 @@ def methodology_for(cycle: Cycle) -> Methodology:
         ) from exc
 
 
+METHODOLOGY_SWITCHES = (
+    "denominator_mode",
+    "rounding_mode",
+    "zero_policy",
+    "min_respondents",
+    "low_share_threshold",
+    "severity_high_below",
+    "severity_medium_below",
+    "publish_decimals",
+    "level_scale",
+)
+
+
+def create_methodology_version(user, base: Methodology, code: str, title: str = "", **changes) -> Methodology:
+    """A new version copied from BASE with CHANGES (switches or ``definition``); versions with results stay as
+    they are, cycles choose a version by its code (methodology.md §0: the formula set is versioned data)."""
+    scope = scope_for(user) if user is not None else None
+    if scope is not None and not scope.sees_everything:
+        raise PermissionDenied("Версии методики добавляет администратор системы")
+    if Methodology.objects.filter(code=code).exists():
+        raise ValidationError(f"Версия «{code}» уже есть")
+    unknown = set(changes) - set(METHODOLOGY_SWITCHES) - {"definition", "description"}
+    if unknown:
+        raise ValidationError(f"Неизвестные параметры: {', '.join(sorted(unknown))}")
+    fields = {name: getattr(base, name) for name in METHODOLOGY_SWITCHES}
+    fields.update(
+        definition=json.loads(json.dumps(base.definition)), description=base.description, title=title or base.title
+    )
+    fields.update(changes)
+    methodology = Methodology(code=code, **fields)
+    methodology.full_clean()
+    methodology.spec()  # refuses a definition the engine cannot read
+    with transaction.atomic():
+        methodology.save()
+        log_action(
+            user,
+            "scoring.methodology.created",
+            methodology,
+            after={name: getattr(methodology, name) for name in METHODOLOGY_SWITCHES},
+            data={"base": base.code, "definition_changed": "definition" in changes},
+        )
+    return methodology
+
+
+def check_methodology_edit(user, methodology: Methodology, changed: list[str]) -> None:
+    """An unused version may be edited (admin); the edit is audited. A version with results may not."""
+    if methodology.results.exists():
+        raise ValidationError("По этой версии уже есть результаты: создайте новую версию")
+    with transaction.atomic():
+        log_action(user, "scoring.methodology.changed", methodology, data={"fields": changed})
+
+
 def _items_by_key(methodology: Methodology) -> dict[str, dict[str, dict[str, str]]]:
     """For each count key: its condition items {code: {code, label, legal_basis}} from the methodology."""
     result: dict[str, dict[str, dict[str, str]]] = {}

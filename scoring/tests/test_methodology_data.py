@@ -24,3 +24,44 @@ def test_default_version_matches_cycle_default():
     assert spec.indicator("2.1").cap == 100
     assert len(spec.indicator("3.2").items) == 6
     assert methodology.denominator_mode == "answered"
+
+
+@pytest.mark.django_db
+def test_a_new_version_changes_the_switch_and_results_record_it(municipality, admin_user, municipal_official):
+    from django.core.exceptions import PermissionDenied
+
+    from audit.models import AuditEntry
+    from scoring import services
+    from scoring.models import Result
+    from scoring.tests.helpers import make_cycle, organizations_of, put_inputs, worked_example_values
+
+    base = Methodology.objects.get(code="344n-114-v1")
+    with pytest.raises(PermissionDenied):
+        services.create_methodology_version(municipal_official, base, "x")
+    variant = services.create_methodology_version(admin_user, base, "344n-114-total", denominator_mode="total")
+    assert AuditEntry.objects.filter(action="scoring.methodology.created", target_id=str(variant.pk)).exists()
+    cycle = make_cycle(municipality, organizations_of(municipality, 1))
+    cycle.methodology_version = variant.code
+    cycle.save()
+    entry = cycle.entries.get()
+    put_inputs(cycle, entry, worked_example_values())
+    services.compute_cycle(cycle, None, gather=False)
+    result = Result.objects.get(cycle_organization=entry, code="1.3")
+    assert result.value == Decimal("63.7500")
+    assert result.methodology_version == "344n-114-total"
+    with pytest.raises(services.ValidationError):
+        services.check_methodology_edit(admin_user, variant, ["zero_policy"])
+
+
+@pytest.mark.django_db
+def test_compute_command(municipality, capsys):
+    from django.core.management import call_command
+
+    from scoring.models import Result
+    from scoring.tests.helpers import make_cycle, organizations_of, put_inputs, worked_example_values
+
+    cycle = make_cycle(municipality, organizations_of(municipality, 1))
+    put_inputs(cycle, cycle.entries.get(), worked_example_values())
+    call_command("compute_scores", str(cycle.pk), "--no-gather", "--final")
+    assert "1 организаций" in capsys.readouterr().out
+    assert Result.objects.get(cycle=cycle, code="S").status == "final"
