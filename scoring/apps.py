@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Расчёт показателей")
-    dashboard_cards: list[str] = []
+    dashboard_cards = ["scoring/_dashboard_card.html"]
 
     def ready(self) -> None:
         from audit.actions import register

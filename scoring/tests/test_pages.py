@@ -84,3 +84,11 @@ def test_api_results_and_shortcomings(client_for, admin_user):
     assert shortcomings["count"] > 0 and shortcomings["items"][0]["legal_basis"]
     ratings = client.get(f"/api/scoring/cycles/{cycle.pk}/ratings?code=K1").json()
     assert ratings[0]["position"] == 1
+
+
+def test_home_dashboard_card(client_for, municipal_official):
+    from scoring.models import Result
+
+    latest = Result.objects.visible_to(municipal_official).order_by("-cycle__year").first().cycle.year
+    body = client_for(municipal_official).get("/").content.decode()
+    assert f"Результаты оценки {latest}" in body
