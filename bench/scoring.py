@@ -97,9 +97,8 @@ def _bench_cycle(region, year: int, organizations) -> Cycle:
 
 
 def _growth(ctx, admin, organizations) -> None:
-    for index, size in enumerate((100, 500, 1000, 2000)):
-        if size > len(organizations):
-            break
+    sizes = sorted({min(size, len(organizations)) for size in (100, 500, 1000, 2000)})
+    for index, size in enumerate(sizes):
         cycle = _bench_cycle(ctx.region, 2090 + index, organizations[:size])
         methodology = services.methodology_for(cycle)
         groups = services._items_by_group(methodology)

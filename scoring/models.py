@@ -241,6 +241,7 @@ class Result(models.Model):
         _("статус"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PRELIMINARY
     )
     detail = models.JSONField(_("подробности расчёта"), default=dict, blank=True)
+    fingerprint = models.CharField(max_length=32, blank=True, editable=False)  # of the computed content
     computed_at = models.DateTimeField(_("рассчитан"), auto_now=True)
 
     objects = ResultQuerySet.as_manager()

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Avg, Count, Max, Min, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Role
@@ -262,10 +263,10 @@ def _write_inputs(
     """Upsert (cycle organization id, key, value, source, detail) rows; returns what changed."""
     report = WriteReport()
     existing = {
-        (entry_id, key): (pk, value, source, detail)
-        for pk, entry_id, key, value, source, detail in ScoreInput.objects.filter(cycle=cycle).values_list(
-            "pk", "cycle_organization_id", "key", "value", "source", "detail"
-        )
+        (entry_id, key): (pk, value, source, _detail(raw))
+        for pk, entry_id, key, value, source, raw in ScoreInput.objects.filter(cycle=cycle)
+        .annotate(raw_detail=Cast("detail", TextField()))
+        .values_list("pk", "cycle_organization_id", "key", "value", "source", "raw_detail")
     }
     to_insert: list[tuple] = []
     replaced: list[int] = []
@@ -565,13 +566,25 @@ def load_inputs(cycle: Cycle) -> tuple[dict[int, dict[str, Decimal]], dict[int, 
     """{entry id: {key: value}} and {entry id: {key: (source, detail)}} for the included organizations."""
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     meta: dict[int, dict[str, tuple[str, dict]]] = defaultdict(dict)
-    rows = ScoreInput.objects.filter(
-        cycle=cycle, cycle_organization__status=CycleOrganization.Status.INCLUDED
-    ).values_list("cycle_organization_id", "key", "value", "source", "detail")
-    for entry_id, key, value, source, detail in rows.iterator(chunk_size=5000):
+    rows = (
+        ScoreInput.objects.filter(cycle=cycle, cycle_organization__status=CycleOrganization.Status.INCLUDED)
+        .annotate(raw_detail=Cast("detail", TextField()))
+        .values_list("cycle_organization_id", "key", "value", "source", "raw_detail")
+    )
+    for entry_id, key, value, source, raw in rows.iterator(chunk_size=5000):
         values[entry_id][key] = value
-        meta[entry_id][key] = (source, detail)
+        meta[entry_id][key] = (source, _detail(raw))
     return values, meta
+
+
+def _detail(raw) -> dict:
+    """A JSON detail read as text: most are empty, so only the others are parsed."""
+    if raw is None or raw in ("{}", '""'):
+        return {}
+    if isinstance(raw, dict):
+        return raw
+    parsed = json.loads(raw)
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _digest(values: dict[int, dict[str, Decimal]], methodology: Methodology) -> str:
@@ -641,7 +654,6 @@ def _result_rows(entry_id: int, org_score: OrgScore, methodology: Methodology) -
     return rows
 
 
-_COMPARED = ("value", "n", "ci_low", "ci_high", "low_n", "detail", "level")
 RESULT_FIELDS = [
     "cycle",
     "cycle_organization",
@@ -656,6 +668,7 @@ RESULT_FIELDS = [
     "low_n",
     "status",
     "detail",
+    "fingerprint",
     "computed_at",
 ]
 
@@ -711,17 +724,20 @@ def compute_cycle(
     if no_total:
         warnings.append(f"Итоговый показатель не рассчитан у {no_total} организаций (не хватает данных)")
 
+    for row in computed.values():
+        row["fingerprint"] = _fingerprint(row)
     existing = {
-        (r["cycle_organization_id"], r["code"]): r
-        for r in Result.objects.filter(cycle=cycle).values("pk", "cycle_organization_id", "code", "status", *_COMPARED)
+        (entry_id, code): {"pk": pk, "status": row_status, "fingerprint": fingerprint, "value": value}
+        for pk, entry_id, code, row_status, fingerprint, value in Result.objects.filter(cycle=cycle).values_list(
+            "pk", "cycle_organization_id", "code", "status", "fingerprint", "value"
+        )
     }
     changed_keys = [
         key
         for key, row in computed.items()
         if key not in existing
-        or any(_differs(existing[key][f], row[f]) for f in _COMPARED)
+        or existing[key]["fingerprint"] != row["fingerprint"]
         or existing[key]["status"] != target_status
-        or False
     ]
     stale = [r["pk"] for key, r in existing.items() if key not in computed]
     value_changes = [
@@ -762,6 +778,7 @@ def compute_cycle(
                         row["low_n"],
                         target_status,
                         row["detail"],
+                        row["fingerprint"],
                         now,
                     )
                     for row in (computed[k] for k in changed_keys)
@@ -810,6 +827,14 @@ def compute_cycle(
 
         advance(job, len(entries) % 200 + 2)
     return run
+
+
+def _fingerprint(row: dict[str, Any]) -> str:
+    """A digest of everything a result row says, so a recomputation compares one short string per row."""
+    content = [row["level"], str(row["value"]), row["n"], str(row["ci_low"]), str(row["ci_high"]), row["low_n"]]
+    content.append(row["detail"])
+    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _differs(old, new) -> bool:
@@ -968,11 +993,15 @@ _SHORTCOMING_FIELDS = ("criterion_code", "kind", "text", "legal_basis", "severit
 
 def sync_shortcomings(cycle, methodology, entries, scores, values, meta) -> dict[str, int]:
     """Create, update and deactivate Shortcoming rows so they match the inputs; never delete."""
-    existing = {
-        (s.cycle_organization_id, s.indicator_code, s.item_code): s for s in Shortcoming.objects.filter(cycle=cycle)
-    }
+    existing: dict[tuple[int, str, str], tuple] = {}
+    for pk, entry_id, indicator, item, active, *fields in Shortcoming.objects.filter(cycle=cycle).values_list(
+        "pk", "cycle_organization_id", "indicator_code", "item_code", "active", *_SHORTCOMING_FIELDS
+    ):
+        existing[(entry_id, indicator, item)] = (pk, active, tuple(fields))
     seen: set[tuple[int, str, str]] = set()
-    to_create, to_update = [], []
+    to_create: list[tuple] = []
+    to_update: list[Shortcoming] = []
+    now = timezone.now()
     for entry in entries:
         derived = derive_shortcomings(methodology, scores[entry.pk], values.get(entry.pk, {}), meta.get(entry.pk, {}))
         for row in derived:
@@ -980,58 +1009,24 @@ def sync_shortcomings(cycle, methodology, entries, scores, values, meta) -> dict
             if key in seen:
                 continue
             seen.add(key)
+            fields = tuple(row[f] for f in _SHORTCOMING_FIELDS)
             current = existing.get(key)
             if current is None:
-                to_create.append(Shortcoming(cycle=cycle, cycle_organization_id=entry.pk, active=True, **row))
+                to_create.append((cycle.pk, entry.pk, row["indicator_code"], row["item_code"], *fields, True, now, now))
                 continue
-            if current.active and all(_same(getattr(current, f), row[f]) for f in _SHORTCOMING_FIELDS):
+            pk, active, old_fields = current
+            if active and old_fields == fields:
                 continue
-            for f in _SHORTCOMING_FIELDS:
-                setattr(current, f, row[f])
-            current.active = True
-            to_update.append(current)
-    retired = [s.pk for key, s in existing.items() if key not in seen and s.active]
-    now = timezone.now()
-    fastdb.insert_rows(
-        Shortcoming,
-        [
-            "cycle",
-            "cycle_organization",
-            "indicator_code",
-            *_SHORTCOMING_FIELDS,
-            "item_code",
-            "active",
-            "created_at",
-            "updated_at",
-        ],
-        (
-            (
-                cycle.pk,
-                s.cycle_organization_id,
-                s.indicator_code,
-                *(getattr(s, f) for f in _SHORTCOMING_FIELDS),
-                s.item_code,
-                True,
-                now,
-                now,
-            )
-            for s in to_create
-        ),
-    )
+            changes = dict(zip(_SHORTCOMING_FIELDS, fields, strict=True))
+            to_update.append(Shortcoming(pk=pk, active=True, updated_at=now, **changes))
+    retired = [pk for key, (pk, active, _fields) in existing.items() if key not in seen and active]
+    columns = ["cycle", "cycle_organization", "indicator_code", "item_code", *_SHORTCOMING_FIELDS]
+    fastdb.insert_rows(Shortcoming, [*columns, "active", "created_at", "updated_at"], to_create)
     if to_update:
-        now = timezone.now()
-        for s in to_update:
-            s.updated_at = now
         Shortcoming.objects.bulk_update(to_update, [*_SHORTCOMING_FIELDS, "active", "updated_at"], batch_size=1000)
     for start in range(0, len(retired), 900):
-        Shortcoming.objects.filter(pk__in=retired[start : start + 900]).update(active=False, updated_at=timezone.now())
+        Shortcoming.objects.filter(pk__in=retired[start : start + 900]).update(active=False, updated_at=now)
     return {"created": len(to_create), "updated": len(to_update), "retired": len(retired)}
-
-
-def _same(old, new) -> bool:
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        return not _differs(old, new)
-    return old == new
 
 
 def finalize_cycle(user, cycle: Cycle) -> int:
