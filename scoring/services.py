@@ -10,7 +10,7 @@ import hashlib
 import importlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1188,21 +1188,21 @@ def rating_rows(user, cycle: Cycle, *, code: str = TOTAL_CODE, group: str = Rati
 
 
 def leaders_and_worst(ratings: list[Rating], *, top: int = 10, share: Decimal | None = None):
-    """Leaders (top N or a top share) and the worst as many, from an ordered rating list; ties kept together."""
+    """Leaders (top N or a top share) and the worst as many, from an ordered rating list; ties kept together.
+
+    An organization is among the worst when the last place its tie group occupies (two at 4th of 5 occupy
+    4–5) falls within the last N places.
+    """
     if not ratings:
         return [], []
     size = ratings[0].group_size
     count = max(1, int((Decimal(size) * share).to_integral_value())) if share else top
     leaders = [r for r in ratings if r.position <= count]
+    tied = Counter(r.position for r in ratings)
     worst_cut = size - count + 1
-    worst = sorted((r for r in ratings if _worst_place(r, ratings) >= worst_cut), key=lambda r: -r.position)
+    worst = [r for r in ratings if r.position + tied[r.position] - 1 >= worst_cut]
+    worst.sort(key=lambda r: -r.position)
     return leaders, worst
-
-
-def _worst_place(rating: Rating, ratings: list[Rating]) -> int:
-    """The last place a tied group occupies (two at 4th of 5 occupy 4–5)."""
-    tied = sum(1 for r in ratings if r.position == rating.position)
-    return rating.position + tied - 1
 
 
 def organization_card(user, entry: CycleOrganization) -> dict[str, Any]:

@@ -229,3 +229,15 @@ def test_aggregates_are_plain_means_with_n(municipality, other_municipality):
     assert group["n"] == 5
     assert abs(group["values"]["S"]["mean"] - Decimal("88.96")) < Decimal("0.01")
     assert group["label"] == municipality.name
+
+
+def test_worst_list_keeps_a_tie_at_the_bottom_together():
+    ratings = [
+        Rating(position=p, group_size=5, value=Decimal(v)) for p, v in [(1, 99), (2, 90), (3, 80), (4, 70), (4, 70)]
+    ]
+    leaders, worst = services.leaders_and_worst(ratings, top=1)
+    assert [r.position for r in leaders] == [1]
+    assert [r.position for r in worst] == [4, 4]
+    leaders, worst = services.leaders_and_worst(ratings, share=Decimal("0.4"))
+    assert [r.position for r in leaders] == [1, 2]
+    assert [r.position for r in worst] == [4, 4]
