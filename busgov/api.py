@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -73,10 +73,31 @@ def list_officials(request, on: datetime.date | None = None):
     return qs.active_on(on) if on else qs
 
 
+class MissingOut(Schema):
+    organization_id: int
+    organization: str
+    territory: str
+    uncovered: list[str]
+
+
+@router.get("/officials/missing", response=list[MissingOut])
+def missing_officials(request, on: datetime.date | None = None, duty: Duty | None = None):
+    register = monitoring.officials_register(request.user, on or services.today_for(), duty=duty.value if duty else "")
+    return [
+        {
+            "organization_id": m["organization"].pk,
+            "organization": m["organization"].short_name or m["organization"].full_name,
+            "territory": m["organization"].territory.name,
+            "uncovered": m["uncovered"],
+        }
+        for m in register["missing_organizations"]
+    ]
+
+
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request, payload: OfficialIn):
     try:
-        return 201, services.save_official(request.user, _official_data(payload))
+        return Status(201, services.save_official(request.user, _official_data(payload)))
     except (ValidationError, PermissionDenied) as exc:
         _fail(exc)
 
@@ -97,28 +118,7 @@ def delete_official(request, official_id: int):
         services.delete_official(request.user, official)
     except PermissionDenied as exc:
         _fail(exc)
-    return 204, None
-
-
-class MissingOut(Schema):
-    organization_id: int
-    organization: str
-    territory: str
-    uncovered: list[str]
-
-
-@router.get("/officials/missing", response=list[MissingOut])
-def missing_officials(request, on: datetime.date | None = None, duty: Duty | None = None):
-    register = monitoring.officials_register(request.user, on or services.today_for(), duty=duty.value if duty else "")
-    return [
-        {
-            "organization_id": m["organization"].pk,
-            "organization": m["organization"].short_name or m["organization"].full_name,
-            "territory": m["organization"].territory.name,
-            "uncovered": m["uncovered"],
-        }
-        for m in register["missing_organizations"]
-    ]
+    return Status(204, None)
 
 
 class ProblemOut(Schema):
@@ -163,7 +163,7 @@ class PackageIn(Schema):
 def create_package(request, cycle_id: int, payload: PackageIn):
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=cycle_id)
     try:
-        return 201, services.start_export(request.user, cycle, payload.kind)
+        return Status(201, services.start_export(request.user, cycle, payload.kind))
     except (ValidationError, PermissionDenied) as exc:
         _fail(exc)
 
@@ -392,7 +392,7 @@ class ImportOut(Schema):
 @router.post("/imports/{kind}", response={201: ImportOut})
 def upload(request, kind: ImportKind, file: File[UploadedFile]):
     try:
-        return 201, services.prepare_import(request.user, kind, file.read(), file.name)
+        return Status(201, services.prepare_import(request.user, kind, file.read(), file.name))
     except TableError as exc:
         raise HttpError(400, f"Файл «{file.name}»: {exc}") from exc
     except (ValidationError, PermissionDenied) as exc:

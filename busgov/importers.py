@@ -570,7 +570,7 @@ def officials_template_xlsx() -> bytes:
 def _duties(text: str) -> list[str]:
     value = _norm(text)
     if value in ("все", "всё", "all"):
-        return list(Duty.values)
+        return sorted(Duty.values)
     result = []
     labels = {_norm(str(d.label)): d.value for d in Duty}
     for part in re.split(r"[;,\n]+", value):
