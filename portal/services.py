@@ -8,13 +8,15 @@ approved and marked as placed. Each page runs a fixed number of queries whatever
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from cycles.models import Cycle, CycleOrganization
@@ -27,6 +29,7 @@ from scoring.choices import Level, RatingGroup, ResultStatus
 from scoring.models import CRITERION_CODES, TOTAL_CODE, Methodology, Rating, Result, display_code
 
 PAGE_SIZE = 50
+AGGREGATE_CACHE_SECONDS = 3600
 RATING_CODES = (*CRITERION_CODES, TOTAL_CODE)
 
 
@@ -96,11 +99,7 @@ def results_page(
         return None
     cycle_ids = [c.pk for c in cycles]
     results = scope.filter(Result.objects.published(), cycle_ids=cycle_ids)
-    overall = scoring.overall(results, codes=RATING_CODES)
-    by_territory = scoring.aggregates(None, results, by="territory", codes=RATING_CODES)
-    for group in by_territory:
-        group["criteria_means"] = [group["values"].get(c, {}).get("mean") for c in CRITERION_CODES]
-        group["total_mean"] = group["values"].get(TOTAL_CODE, {}).get("mean")
+    overall, by_territory, published_count = _aggregates(scope, cycle_ids, results)
 
     totals = results.filter(code=TOTAL_CODE, value__isnull=False)
     if municipality:
@@ -121,11 +120,16 @@ def results_page(
         "cycle_organization__organization__territory__name",
     )
     paginator = Paginator(totals, PAGE_SIZE)
+    if not (municipality or org_type or q):
+        paginator.__dict__["count"] = published_count  # known from the fingerprint: one query less
     page_obj = paginator.get_page(page)
     entry_ids = [row["cycle_organization_id"] for row in page_obj.object_list]
     criteria: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry_id, code, value in results.filter(cycle_organization_id__in=entry_ids, level=Level.CRITERION).values_list(
-        "cycle_organization_id", "code", "value"
+    for entry_id, code, value in (
+        Result.objects.published()
+        .filter(cycle_organization_id__in=entry_ids, level=Level.CRITERION)
+        .order_by()
+        .values_list("cycle_organization_id", "code", "value")
     ):
         criteria[entry_id][code] = value
     places = {
@@ -135,7 +139,9 @@ def results_page(
             cycle_organization_id__in=entry_ids,
             code=TOTAL_CODE,
             status=ResultStatus.FINAL,
-        ).values_list("cycle_organization_id", "group", "position", "group_size")
+        )
+        .order_by()
+        .values_list("cycle_organization_id", "group", "position", "group_size")
     }
     cycle_titles = {c.pk: str(c) for c in cycles}
     rows = []
@@ -167,6 +173,35 @@ def results_page(
         municipalities=list(municipalities(territory)) if territory.parent_id is None else [],
         filters={"municipality": municipality, "org_type": org_type, "q": q},
     )
+
+
+def _aggregates(scope: ReportScope, cycle_ids: list[int], results) -> tuple[dict, list, int]:
+    """Means with N for the whole scope and per municipality (scoring's aggregate helpers), cached.
+
+    The cache key carries a fingerprint of the published totals (count, sum, latest computation), so any
+    recomputation, finalisation or change of phase gives a new key; the pages of one region share one entry.
+    """
+    fingerprint = (
+        results.filter(code=TOTAL_CODE)
+        .order_by()
+        .aggregate(n=Count("value"), total=Sum("value"), latest=Max("computed_at"))
+    )
+    key = (
+        "portal:aggregates:"
+        + hashlib.sha256(
+            f"{scope.territory.pk}|{scope.year}|{sorted(cycle_ids)}|{sorted(fingerprint.items())}".encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return (*cached, fingerprint["n"])
+    overall = scoring.overall(results, codes=RATING_CODES)
+    by_territory = scoring.aggregates(None, results, by="territory", codes=RATING_CODES)
+    for group in by_territory:
+        group["criteria_means"] = [group["values"].get(c, {}).get("mean") for c in CRITERION_CODES]
+        group["total_mean"] = group["values"].get(TOTAL_CODE, {}).get("mean")
+    cache.set(key, (overall, by_territory), AGGREGATE_CACHE_SECONDS)
+    return overall, by_territory, fingerprint["n"]
 
 
 def organization_list(territory: Territory, year: int) -> list[dict[str, Any]] | None:
@@ -215,12 +250,13 @@ class HistoryPoint:
 
 def organization_page(org: Organization) -> dict[str, Any]:
     """The public page of ORG: the latest published results, their history over the years, the plan."""
-    published = Result.objects.published().filter(cycle_organization__organization=org)
+    entry_ids = list(CycleOrganization.objects.filter(organization=org).values_list("pk", flat=True))
+    published = Result.objects.published().filter(cycle_organization_id__in=entry_ids)
     points: dict[int, dict[str, Any]] = {}
     for entry_id, year, cycle_title_id, code, value, version in (
         published.filter(level__in=[Level.CRITERION, Level.TOTAL])
+        .order_by()
         .values_list("cycle_organization_id", "cycle__year", "cycle_id", "code", "value", "methodology_version")
-        .order_by("cycle__year")
     ):
         point = points.setdefault(
             entry_id, {"year": year, "cycle_id": cycle_title_id, "values": {}, "version": version}
@@ -332,15 +368,21 @@ def open_data_rows(cycle: Cycle) -> tuple[list[tuple[str, str, str]], list[dict[
     methodology = Methodology.objects.filter(code=cycle.methodology_version).first()
     columns = open_data_columns(methodology)
     places = methodology.publish_decimals if methodology else 2
+    values: dict[int, dict[str, Any]] = {}
+    for entry_id, code, value in (
+        Result.objects.published().filter(cycle=cycle).order_by().values_list("cycle_organization_id", "code", "value")
+    ):
+        key = code if code.startswith("K") or code == TOTAL_CODE else f"i{code}"
+        values.setdefault(entry_id, {})[key] = quantize(value, places)
     rows: dict[int, dict[str, Any]] = {}
     entries = (
-        CycleOrganization.objects.filter(
-            cycle=cycle, pk__in=Result.objects.published().filter(cycle=cycle).values("cycle_organization_id")
-        )
+        CycleOrganization.objects.filter(cycle=cycle)
         .select_related("organization__territory")
         .order_by("organization__territory__name", "organization__short_name")
     )
     for entry in entries:
+        if entry.pk not in values:
+            continue
         org = entry.organization
         rows[entry.pk] = {
             "year": cycle.year,
@@ -356,21 +398,20 @@ def open_data_rows(cycle: Cycle) -> tuple[list[tuple[str, str, str]], list[dict[
             "place": None,
             "places_of": None,
             "methodology": cycle.methodology_version,
+            **values[entry.pk],
         }
-    for entry_id, code, value in (
-        Result.objects.published().filter(cycle=cycle).values_list("cycle_organization_id", "code", "value")
+    for entry_id, position, size in (
+        Rating.objects.filter(cycle=cycle, code=TOTAL_CODE, group=RatingGroup.CYCLE, status=ResultStatus.FINAL)
+        .order_by()
+        .values_list("cycle_organization_id", "position", "group_size")
     ):
-        if entry_id in rows:
-            key = code if code.startswith("K") or code == TOTAL_CODE else f"i{code}"
-            rows[entry_id][key] = quantize(value, places)
-    for entry_id, position, size in Rating.objects.filter(
-        cycle=cycle, code=TOTAL_CODE, group=RatingGroup.CYCLE, status=ResultStatus.FINAL
-    ).values_list("cycle_organization_id", "position", "group_size"):
         if entry_id in rows:
             rows[entry_id]["place"] = position
             rows[entry_id]["places_of"] = size
-    for entry_id, value in ScoreInput.objects.filter(cycle=cycle, key=K.SURVEY_RESPONDENTS).values_list(
-        "cycle_organization_id", "value"
+    for entry_id, value in (
+        ScoreInput.objects.filter(cycle=cycle, key=K.SURVEY_RESPONDENTS)
+        .order_by()
+        .values_list("cycle_organization_id", "value")
     ):
         if entry_id in rows:
             rows[entry_id]["respondents"] = int(value)

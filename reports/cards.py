@@ -4,11 +4,13 @@ the extract for the head's attestation. Read-only over scoring, plans and the au
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lib import score_inputs as K
@@ -51,12 +53,7 @@ def organization_card(
     places = methodology.publish_decimals if methodology else 2
     org = entry.organization
 
-    means: dict[str, Any] = {}
-    if with_means:
-        peers = (Result.objects.published() if public else Result.objects.all()).filter(
-            cycle=entry.cycle, cycle_organization__organization__territory_id=org.territory_id
-        )
-        means = {code: stat["mean"] for code, stat in scoring.overall(peers).items()}
+    means = _territory_means(entry, public) if with_means else {}
 
     criteria = []
     for criterion in definition.get("criteria", []):
@@ -136,6 +133,32 @@ def organization_card(
         "generated_at": timezone.now(),
         "codes": [display_code(c) for c in CRITERION_CODES],
     }
+
+
+def _territory_means(entry, public: bool) -> dict[str, Any]:
+    """Means of the organization's municipality in its cycle (scoring.overall), cached by a fingerprint of the
+    cycle's totals so that a recomputation or a finalisation gives a new cache key."""
+    cycle = entry.cycle
+    base = Result.objects.published() if public else Result.objects.all()
+    fingerprint = (
+        Result.objects.filter(cycle=cycle, code=TOTAL_CODE)
+        .order_by()
+        .aggregate(
+            n=Count("value"), total=Sum("value"), latest=Max("computed_at"), final=Count("id", filter=Q(status="final"))
+        )
+    )
+    key = (
+        "reports:means:"
+        + hashlib.sha256(
+            f"{cycle.pk}|{cycle.phase}|{entry.organization.territory_id}|{public}|{sorted(fingerprint.items())}".encode()
+        ).hexdigest()
+    )
+    means = cache.get(key)
+    if means is None:
+        peers = base.filter(cycle=cycle, cycle_organization__organization__territory_id=entry.organization.territory_id)
+        means = {code: stat["mean"] for code, stat in scoring.overall(peers).items()}
+        cache.set(key, means, 3600)
+    return means
 
 
 def _plan_text(plans, plan, public: bool = False) -> str:

@@ -204,11 +204,11 @@ def collect(user, scope: ReportScope, *, rule: ListRule | None = None, with_deta
     cycles = list(scope.cycles())
     cycle_ids = _cycle_ids(cycles)
     results = results_queryset(user, scope, cycles)
-    entry_ids_qs = results.filter(code=TOTAL_CODE).values("cycle_organization_id")
+    entry_ids_qs = results.filter(code=TOTAL_CODE).order_by().values("cycle_organization_id")
 
     rows: dict[int, OrgRow] = {}
     entries = (
-        CycleOrganization.objects.filter(pk__in=entry_ids_qs)
+        scope.filter(CycleOrganization.objects.all(), path="", cycle_ids=cycle_ids)
         .select_related("organization__territory")
         .only(
             "cycle_id",
@@ -242,7 +242,7 @@ def collect(user, scope: ReportScope, *, rule: ListRule | None = None, with_deta
             busgov_id=org.busgov_id,
         )
     versions: set[str] = set()
-    for entry_id, code, value, n, low_n, status, version in results.values_list(
+    for entry_id, code, value, n, low_n, status, version in results.order_by().values_list(
         "cycle_organization_id", "code", "value", "n", "low_n", "status", "methodology_version"
     ):
         row = rows.get(entry_id)
@@ -256,6 +256,8 @@ def collect(user, scope: ReportScope, *, rule: ListRule | None = None, with_deta
             row.status = status
             row.methodology_version = version
             versions.add(version)
+
+    rows = {entry_id: row for entry_id, row in rows.items() if TOTAL_CODE in row.values}  # visible, computed
 
     from scoring.models import Rating
 
@@ -367,9 +369,9 @@ def _sample(rows: dict[int, OrgRow], cycle_ids: list[int], entry_ids_qs) -> None
 
         campaigns = {c.cycle_id: c for c in Campaign.objects.filter(cycle_id__in=cycle_ids)}
         overrides = dict(
-            SurveyLink.objects.filter(
-                cycle_organization_id__in=entry_ids_qs, target_override__isnull=False
-            ).values_list("cycle_organization_id", "target_override")
+            SurveyLink.objects.filter(cycle_organization_id__in=entry_ids_qs, target_override__isnull=False)
+            .order_by()
+            .values_list("cycle_organization_id", "target_override")
         )
         from surveys import conf as survey_conf
 

@@ -412,7 +412,10 @@ def letter_context(data: ReportData) -> dict[str, Any]:
     reward, reward_word = count(HeadActionKind.REWARD)
     measures, measures_word = count(HeadActionKind.MEASURES)
     attestation_n = len(by_kind[HeadActionKind.ATTESTATION])
-    informed, informed_word = count(HeadActionKind.INFORMED)
+    informed_n = len(by_kind[HeadActionKind.INFORMED])
+    if not informed_n and follow_up and follow_up.informed_heads_on:
+        informed_n = data.organizations  # the date recorded for the whole territory: every head was informed
+    informed, informed_word = ru_int(informed_n), organizations_word(informed_n)
     return {
         "authority": territory.authority_name or territory.name,
         "territory": territory.name,

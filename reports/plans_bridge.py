@@ -92,7 +92,7 @@ def plans_for(entry_ids, *, published_only: bool = False, today=None) -> dict[in
             qs = qs.published()
         status_labels = dict(PlanStatus.choices)
         exception_labels = dict(ExceptionReason.choices)
-        for row in qs.values(
+        for row in qs.order_by().values(
             "pk", "cycle_organization_id", "status", "exception_reason", "published", "approved_on", "published_url"
         ):
             out[row["cycle_organization_id"]] = PlanInfo(
@@ -110,7 +110,8 @@ def plans_for(entry_ids, *, published_only: bool = False, today=None) -> dict[in
             )
         if out:
             items = m.PlanItem.objects.filter(plan__cycle_organization_id__in=list(out))
-            for entry_id, status, deadline in items.values_list("plan__cycle_organization_id", "status", "deadline"):
+            rows = items.order_by().values_list("plan__cycle_organization_id", "status", "deadline")
+            for entry_id, status, deadline in rows:
                 info = out[entry_id]
                 info.items += 1
                 if status == ItemStatus.DONE:
@@ -160,9 +161,11 @@ def measures_by_shortcoming(entry_ids) -> dict[int, str]:
         return {}
     out: dict[int, str] = {}
     try:
-        for shortcoming_id, measure in m.PlanItem.objects.filter(
-            plan__cycle_organization_id__in=list(entry_ids), shortcoming__isnull=False
-        ).values_list("shortcoming_id", "measure"):
+        for shortcoming_id, measure in (
+            m.PlanItem.objects.filter(plan__cycle_organization_id__in=list(entry_ids), shortcoming__isnull=False)
+            .order_by()
+            .values_list("shortcoming_id", "measure")
+        ):
             if measure:
                 out[shortcoming_id] = measure
     except DatabaseError:

@@ -59,10 +59,11 @@ class ReportScope:
         """Rows of QUERYSET (bound to a CycleOrganization by PATH) that belong to the scope."""
         if cycle_ids is None:
             cycle_ids = list(self.cycles().values_list("pk", flat=True))
+        prefix = f"{path}__" if path else ""
         return queryset.filter(
             **{
-                f"{path}__cycle_id__in": cycle_ids,
-                f"{path}__organization__territory_id__in": self.territory_ids,
+                f"{prefix}cycle_id__in": cycle_ids,
+                f"{prefix}organization__territory_id__in": self.territory_ids,
             }
         )
 

@@ -44,17 +44,19 @@ def test_letter_and_head_actions_need_an_authority(
     client_for, operator_user, council_member, regional_official, region
 ):
     entry = CycleOrganization.objects.filter(cycle__year=YEAR).first()
+    before = HeadAction.objects.count()
     form = {"entry": entry.pk, "category": "leader", "kind": "reward", "decided_on": "2026-02-01"}
     for outsider in (operator_user, council_member):
         client = client_for(outsider)
         assert client.post(f"/reports/t/{region.pk}/{YEAR}/generate/ministry_letter/").status_code == 403
         assert client.post(f"/reports/t/{region.pk}/{YEAR}/leaders/", form).status_code == 403
         assert client.get(f"/reports/t/{region.pk}/{YEAR}/follow-up/").status_code == 404
-    assert not HeadAction.objects.exists()
+    assert HeadAction.objects.count() == before
     client = client_for(regional_official)
     response = client.post(f"/reports/t/{region.pk}/{YEAR}/leaders/", form)
     assert response.status_code == 302
-    action = HeadAction.objects.get()
+    action = HeadAction.objects.latest("pk")
+    assert HeadAction.objects.count() == before + 1
     assert action.decided_on == datetime.date(2026, 2, 1) and action.cycle_organization == entry
 
 

@@ -32,6 +32,9 @@ def test_head_actions_through_the_api(client_for, municipal_official, operator_u
     assert denied.status_code == 403
     created = client_for(municipal_official).post("/api/reports/head-actions", payload, content_type="application/json")
     assert created.status_code == 201
-    assert HeadAction.objects.get().kind == "measures"
+    assert HeadAction.objects.get(pk=created.json()["id"]).kind == "measures"
     listed = client_for(municipal_official).get(f"/api/reports/head-actions?year={YEAR}").json()
-    assert [a["cycle_organization_id"] for a in listed] == [entry.pk]
+    assert created.json()["id"] in [a["id"] for a in listed]
+    assert {a["organization_id"] for a in listed} <= set(
+        CycleOrganization.objects.filter(organization__territory=municipality).values_list("organization_id", flat=True)
+    )

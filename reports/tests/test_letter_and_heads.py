@@ -88,7 +88,15 @@ def test_recording_a_reward_is_audited_and_reaches_the_letter(municipal_official
     assert "01-12/345" in text
     assert "20 января 2026 г." in text and "совещание руководителей" in text
     assert "bus.gov.ru 25 января 2026 г." in text
-    assert f"в отношении 1 организации — {entry.name}" in text
+    rewarded = (
+        HeadAction.objects.filter(kind=HeadActionKind.REWARD)
+        .filter(cycle_organization_id__in=[r.entry_id for r in data.rows])
+        .values("cycle_organization_id")
+        .distinct()
+        .count()
+    )
+    assert f"решения приняты в отношении {rewarded} организац" in text
+    assert entry.name in text.split("Поощрение руководителей")[1].split("4. Меры")[0]
     heads = table_with(document, "Группа", "Место", "Организация", "Руководитель", "Итог", "Принятые решения")
     decided = [row for row in body_rows(heads) if row[2] == entry.name]
     assert decided and "приказ № 15-о от 10.02.2026" in decided[0][5]
@@ -111,6 +119,7 @@ def test_only_the_authority_decides_about_heads(operator_user, council_member, m
     entry = CycleOrganization.objects.filter(
         cycle__year=municipal_scope.year, organization__territory=municipal_scope.territory
     ).first()
+    before = HeadAction.objects.count()
     for outsider in (operator_user, council_member):
         with pytest.raises(PermissionDenied):
             services.record_head_action(
@@ -122,7 +131,7 @@ def test_only_the_authority_decides_about_heads(operator_user, council_member, m
             )
         with pytest.raises(PermissionDenied):
             services.generate(outsider, DocumentKind.MINISTRY_LETTER, municipal_scope)
-    assert not HeadAction.objects.exists()
+    assert HeadAction.objects.count() == before
 
 
 def test_another_municipality_cannot_decide_about_our_heads(municipal_official, other_municipality):
