@@ -156,8 +156,58 @@ def today_for(territory: Territory | None = None) -> datetime.date:
     return local_today(territory.timezone if territory is not None else "")
 
 
+def ensure_shipped() -> None:
+    """(Re)create the shipped layouts and topics from ``busgov/data`` if their rows are missing (a flushed
+    database); existing rows, possibly edited by a region, are left as they are."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent / "data"
+    for path in sorted((data / "layouts").glob("*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        Layout.objects.get_or_create(
+            code=item["code"],
+            defaults={
+                "kind": item["kind"],
+                "title": item["title"],
+                "basis": item["basis"],
+                "definition": item["definition"],
+            },
+        )
+    if not Topic.objects.exists():
+        from busgov.tagging import shipped
+
+        topics = shipped()
+        for order, topic in enumerate(topics["topics"], start=1):
+            Topic.objects.create(
+                code=topic["code"],
+                label=topic["label"],
+                criterion_code=topic.get("criterion", ""),
+                keywords=topic["keywords"],
+                order=order,
+            )
+        Topic.objects.create(
+            code="negative",
+            label="отрицательная тональность",
+            keywords=topics["negative_markers"],
+            marks_negative=True,
+            order=100,
+        )
+
+
+def find_layout(code: str) -> Layout | None:
+    found = Layout.objects.filter(code=code).first()
+    if found is None:
+        ensure_shipped()
+        found = Layout.objects.filter(code=code).first()
+    return found
+
+
 def layout(code: str, kind: str) -> Layout:
     found = Layout.objects.filter(code=code, kind=kind).first()
+    if found is None:
+        ensure_shipped()
+        found = Layout.objects.filter(code=code, kind=kind).first()
     if found is None:
         raise ValidationError(f"Макет «{code}» ({kind}) не найден: добавьте его в «Макеты файлов bus.gov.ru».")
     return found
@@ -460,6 +510,8 @@ def start_export(user, cycle: Cycle, kind: str) -> ExportPackage:
 
 
 def tagger() -> Tagger:
+    if not Topic.objects.exists():
+        ensure_shipped()
     topics = list(Topic.objects.filter(active=True))
     rules = [TopicRule(t.code, t.label, t.criterion_code, tuple(t.keywords)) for t in topics if not t.marks_negative]
     negative = [k for t in topics if t.marks_negative for k in t.keywords]

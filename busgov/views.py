@@ -226,7 +226,7 @@ def upload(request, kind: str):
     if kind != ImportKind.OFFICIALS:
         conf = services.settings_for(services._user_territory(request.user))
         code = conf.reviews_layout if kind == ImportKind.REVIEWS else conf.status_layout
-        layout = Layout.objects.filter(code=code).first()
+        layout = services.find_layout(code)
     return render(
         request,
         "busgov/upload.html",
@@ -267,12 +267,22 @@ def import_detail(request, pk: int):
             "batch": batch,
             "pending": batch.status == ImportStatus.PENDING,
             "errors": batch.errors[:500],
-            "sample": [{**r, "organization": orgs.get(r.get("organization_id"))} for r in rows[:50]],
+            "sample": [{**r, "label": _row_label(r, orgs)} for r in rows[:50]],
             "preview": batch.summary,
             "applied": batch.summary.get("applied"),
             "title": UPLOAD_TITLES[batch.kind],
         },
     )
+
+
+def _row_label(row: dict, orgs: dict) -> str:
+    org = orgs.get(row.get("organization_id"))
+    if org is not None:
+        return org.short_name or org.full_name
+    if row.get("territory_id"):
+        territory = Territory.objects.filter(pk=row["territory_id"]).first()
+        return str(territory or "")
+    return ""
 
 
 def _applied_message(kind: str, summary: dict) -> str:
@@ -310,7 +320,7 @@ def cycle_detail(request, pk: int):
     checks = {}
     if manage:
         for kind, code in ((InfoKind.RESULTS, conf.results_layout), (InfoKind.PLAN, conf.plans_layout)):
-            layout = Layout.objects.filter(code=code).first()
+            layout = services.find_layout(code)
             checks[kind] = exports.validate(cycle, kind, layout) if layout else []
     schedule = getattr(cycle, "busgov_schedule", None)
     form = ScheduleForm(
