@@ -408,8 +408,11 @@ def _lists(user, cycles, rows, rule: ListRule, actions_by_entry) -> list[ListBlo
                     actions=actions_by_entry.get(r.cycle_organization_id, []),
                 )
 
+            # in a small group the two lists meet: the upper half stays with the leaders, the lower with the worst
             worst_ids = {r.pk for r in worst}
-            leaders = [r for r in leaders if r.pk not in worst_ids]  # a group of one is not both
+            leaders = [r for r in leaders if r.pk not in worst_ids or r.position * 2 <= r.group_size]
+            leader_ids = {r.pk for r in leaders}
+            worst = [r for r in worst if r.pk not in leader_ids]
             title = str(cycle)
             if group != RatingGroup.CYCLE:
                 title = f"{title}: {_group_title(group, key, rows, ratings)}"
