@@ -97,3 +97,27 @@ def test_organization_page_shows_history_with_a_method_warning(client):
     assert "Результаты по годам" in page and "2022" in page
     assert ru_number(Decimal("61.2345")) in page
     assert "разным версиям методики" in page
+
+
+def test_an_open_questionnaire_is_offered_on_the_organization_page(client):
+    import datetime
+
+    surveys = pytest.importorskip("surveys.models")
+    link = (
+        surveys.SurveyLink.objects.filter(cycle_organization__cycle__year=2026)
+        .select_related("cycle_organization__cycle")
+        .first()
+    )
+    if link is None:
+        pytest.skip("the demo has no survey links")
+    org_id = link.cycle_organization.organization_id
+    campaign = link.cycle_organization.cycle.survey_campaign
+    today = datetime.date.today()
+    campaign.status = surveys.Campaign.Status.PUBLISHED
+    campaign.opens_on, campaign.closes_on = today - datetime.timedelta(days=3), today + datetime.timedelta(days=10)
+    campaign.save()
+    page = client.get(f"/public/org/{org_id}/").content.decode()
+    assert "Оценить организацию: пройти анкету" in page and link.path in page
+    campaign.closes_on = today - datetime.timedelta(days=1)
+    campaign.save()
+    assert link.path not in client.get(f"/public/org/{org_id}/").content.decode()
