@@ -617,18 +617,36 @@ def cancel_exception(user, plan: Plan) -> Plan:
         plan.approved_at = None
         plan.approved_on = None
         plan.save()
-        _event(plan, ReviewAction.EXCEPTION_CANCELLED, user)
-        _log(user, "plans.plan.exception_cancelled", plan, before=before, after=snapshot(plan, PLAN_FIELDS))
-    if not plan.items.exists():
-        entry = plan.cycle_organization
-        schedule = schedule_for(plan.cycle)
-        with transaction.atomic():
-            PlanItem.objects.bulk_create(
-                [
-                    _item_from(s, plan, i, schedule, entry.organization, False)
-                    for i, s in enumerate(Shortcoming.objects.filter(cycle_organization=entry, active=True), 1)
-                ]
+        created = 0
+        if not plan.items.exists():
+            # the plan is drawn up after all: items for the organization's active shortcomings
+            entry = plan.cycle_organization
+            schedule = schedule_for(plan.cycle)
+            earlier = _earlier_findings(plan.cycle, [entry.organization_id])
+            shortcomings = Shortcoming.objects.filter(cycle_organization=entry, active=True).order_by(
+                "criterion_code", "indicator_code", "item_code", "pk"
             )
+            items = [
+                _item_from(
+                    s,
+                    plan,
+                    i,
+                    schedule,
+                    entry.organization,
+                    (entry.organization_id, s.indicator_code, s.item_code) in earlier,
+                )
+                for i, s in enumerate(shortcomings, 1)
+            ]
+            created = len(PlanItem.objects.bulk_create(items))
+        _event(plan, ReviewAction.EXCEPTION_CANCELLED, user)
+        _log(
+            user,
+            "plans.plan.exception_cancelled",
+            plan,
+            before=before,
+            after=snapshot(plan, PLAN_FIELDS),
+            data={"items_created": created},
+        )
     return plan
 
 

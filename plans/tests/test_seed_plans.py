@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEntry
 from cycles.models import Cycle, Phase
+from plans import services
 from plans.choices import SECTION_NUMERAL, ExceptionReason, PlanStatus
 from plans.models import Plan, PlanItem
 from plans.services import seed_plans
@@ -60,7 +61,7 @@ def test_inactive_shortcomings_are_left_out_and_none_left_means_an_exception(fre
     assert other.items.count() == Shortcoming.objects.filter(cycle_organization=partial, active=True).count()
 
 
-def test_reorganized_organization_gets_an_exception(fresh_cycle):
+def test_reorganized_organization_gets_an_exception(fresh_cycle, municipal_official):
     entry = fresh_cycle.entries.included().order_by("pk").first()
     entry.organization.status = OrgStatus.REORGANIZING
     entry.organization.save()
@@ -68,6 +69,14 @@ def test_reorganized_organization_gets_an_exception(fresh_cycle):
     plan = Plan.objects.get(cycle_organization=entry)
     assert plan.exception_reason == ExceptionReason.REORGANIZATION
     assert "реорганизационные" in plan.exception_note
+    assert not plan.items.exists()
+    # the authority decides a plan is needed after all: items come from the active shortcomings
+    services.cancel_exception(municipal_official, plan)
+    active = Shortcoming.objects.filter(cycle_organization=entry, active=True)
+    assert sorted(plan.items.values_list("shortcoming_id", flat=True)) == sorted(active.values_list("pk", flat=True))
+    assert plan.status == PlanStatus.DRAFT
+    entry_audit = AuditEntry.objects.get(action="plans.plan.exception_cancelled", target_id=str(plan.pk))
+    assert entry_audit.data["items_created"] == active.count()
 
 
 def test_seeding_again_adds_only_new_shortcomings_to_drafts(fresh_cycle):
