@@ -333,31 +333,34 @@ def apply_reviews(user, batch) -> dict[str, int]:
         org = orgs[row["organization_id"]]
         if org.territory_id not in limits:
             limits[org.territory_id] = settings_for(org.territory).negative_max_rating
-        topics, criteria, negative = classify(
-            row["text"], row["rating"], row["criterion_ratings"], tag, limits[org.territory_id]
-        )
         review = existing.get((org.pk, row["key"]))
-        values = {
-            "external_id": row["external_id"],
-            "posted_on": datetime.date.fromisoformat(row["posted_on"]),
-            "author": row["author"],
-            "rating": row["rating"],
-            "criterion_ratings": row["criterion_ratings"] or {},
-            "text": row["text"],
-            "topics": topics,
-            "criteria": criteria,
-            "is_negative": negative,
-        }
-        if review is None:
-            review = CitizenReview(organization=org, key=row["key"], source=ReviewSource.IMPORT, batch=batch, **values)
-            created.append(review)
-        elif _stored_values(review) != _review_values(row):
-            for name, value in values.items():
-                setattr(review, name, value)
-            review.batch = batch
-            updated.append(review)
-        else:
+        if review is not None and _stored_values(review) == _review_values(row):
             unchanged += 1
+        else:
+            topics, criteria, negative = classify(
+                row["text"], row["rating"], row["criterion_ratings"], tag, limits[org.territory_id]
+            )
+            values = {
+                "external_id": row["external_id"],
+                "posted_on": datetime.date.fromisoformat(row["posted_on"]),
+                "author": row["author"],
+                "rating": row["rating"],
+                "criterion_ratings": row["criterion_ratings"] or {},
+                "text": row["text"],
+                "topics": topics,
+                "criteria": criteria,
+                "is_negative": negative,
+            }
+            if review is None:
+                review = CitizenReview(
+                    organization=org, key=row["key"], source=ReviewSource.IMPORT, batch=batch, **values
+                )
+                created.append(review)
+            else:
+                for name, value in values.items():
+                    setattr(review, name, value)
+                review.batch = batch
+                updated.append(review)
         if row.get("response_text"):
             current = getattr(review, "response", None) if review.pk else None
             responded_on = datetime.date.fromisoformat(row["response_date"])
