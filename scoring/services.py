@@ -566,12 +566,16 @@ def load_inputs(cycle: Cycle) -> tuple[dict[int, dict[str, Decimal]], dict[int, 
     """{entry id: {key: value}} and {entry id: {key: (source, detail)}} for the included organizations."""
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     meta: dict[int, dict[str, tuple[str, dict]]] = defaultdict(dict)
+    included = set(cycle.entries.included().values_list("pk", flat=True))
+    # one indexed scan by cycle (no join, no server-side cursor: PostgreSQL plans those for the first rows)
     rows = (
-        ScoreInput.objects.filter(cycle=cycle, cycle_organization__status=CycleOrganization.Status.INCLUDED)
+        ScoreInput.objects.filter(cycle=cycle)
         .annotate(raw_detail=Cast("detail", TextField()))
         .values_list("cycle_organization_id", "key", "value", "source", "raw_detail")
     )
-    for entry_id, key, value, source, raw in rows.iterator(chunk_size=5000):
+    for entry_id, key, value, source, raw in rows:
+        if entry_id not in included:
+            continue
         values[entry_id][key] = value
         meta[entry_id][key] = (source, _detail(raw))
     return values, meta
@@ -587,12 +591,32 @@ def _detail(raw) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _digest(values: dict[int, dict[str, Decimal]], methodology: Methodology) -> str:
-    h = hashlib.sha256(methodology.code.encode())
+def _digest(values, meta, methodology: Methodology, entry_ids: list[int]) -> str:
+    """Everything a computation depends on: the version's data, the list, every input with its detail."""
+    switches = {name: str(getattr(methodology, name)) for name in METHODOLOGY_SWITCHES}
+    h = hashlib.sha256(json.dumps([methodology.code, methodology.definition, switches], sort_keys=True).encode())
+    h.update(",".join(str(e) for e in sorted(entry_ids)).encode())
     for entry in sorted(values):
+        details = meta.get(entry, {})
         for key in sorted(values[entry]):
-            h.update(f"{entry}|{key}|{values[entry][key]}\n".encode())
+            source, detail = details.get(key, ("", {}))
+            extra = json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else ""
+            h.update(f"{entry}|{key}|{values[entry][key]}|{source}|{extra}\n".encode())
     return h.hexdigest()
+
+
+COMPUTE_WARNING_PREFIXES = ("Нет значения «", "Итоговый показатель не рассчитан")
+
+
+def _unchanged_since_last_run(cycle: Cycle, digest: str, target_status: str, expected_rows: int) -> ScoringRun | None:
+    """The last run, if it computed exactly these inputs into results that are all still there."""
+    last = cycle.scoring_runs.filter(status=ScoringRun.Status.DONE).first()
+    if last is None or last.inputs_digest != digest or last.result_status != target_status:
+        return None
+    results = Result.objects.filter(cycle=cycle)
+    if results.count() != expected_rows or results.exclude(status=target_status).exists():
+        return None
+    return last
 
 
 def _result_rows(entry_id: int, org_score: OrgScore, methodology: Methodology) -> list[dict[str, Any]]:
@@ -702,6 +726,35 @@ def compute_cycle(
         set_total(job, len(entries) + 2)
     was_final = is_final(cycle)
     target_status = status or (ResultStatus.FINAL if was_final else ResultStatus.PRELIMINARY)
+    digest = _digest(values, meta, methodology, [e.pk for e in entries])
+    rows_per_entry = len(spec.indicators) + len(spec.criteria) + 1
+    last = _unchanged_since_last_run(cycle, digest, target_status, rows_per_entry * len(entries))
+    if last is not None:
+        warnings += [w for w in last.warnings if w.startswith(COMPUTE_WARNING_PREFIXES)]
+        with transaction.atomic():
+            run = ScoringRun.objects.create(
+                cycle=cycle,
+                methodology_version=methodology.code,
+                result_status=target_status,
+                reason=reason,
+                started_by=user if getattr(user, "pk", None) else None,
+                organizations=len(entries),
+                warnings=warnings,
+                inputs_digest=digest,
+                finished_at=timezone.now(),
+            )
+            log_action(
+                user,
+                "scoring.cycle.computed",
+                cycle,
+                territory=cycle.territory,
+                data={"run": run.pk, "methodology": methodology.code, "results_changed": 0, "unchanged_inputs": True},
+            )
+        if job is not None:
+            from jobs.services import advance
+
+            advance(job, len(entries) + 2)
+        return run
 
     computed: dict[tuple[int, str], dict[str, Any]] = {}
     scores: dict[int, OrgScore] = {}
@@ -755,7 +808,7 @@ def compute_cycle(
             started_by=user if getattr(user, "pk", None) else None,
             organizations=len(entries),
             warnings=warnings,
-            inputs_digest=_digest(values, methodology),
+            inputs_digest=digest,
         )
         if changed_keys or stale:
             fastdb.delete_ids(Result, [existing[k]["pk"] for k in changed_keys if k in existing] + stale)

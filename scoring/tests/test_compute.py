@@ -241,3 +241,12 @@ def test_worst_list_keeps_a_tie_at_the_bottom_together():
     leaders, worst = services.leaders_and_worst(ratings, share=Decimal("0.4"))
     assert [r.position for r in leaders] == [1, 2]
     assert [r.position for r in worst] == [4, 4]
+
+
+def test_a_recomputation_restores_results_removed_behind_its_back(example_cycle):
+    cycle, entries = example_cycle
+    services.compute_cycle(cycle, None, gather=False)
+    Result.objects.filter(cycle_organization=entries[0], code="K3").delete()
+    run = services.compute_cycle(cycle, None, gather=False)
+    assert run.results_changed == 1
+    assert values_of(entries[0])["K3"] == Decimal("66.5000")
