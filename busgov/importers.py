@@ -557,15 +557,11 @@ def officials_template_xlsx() -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("Ответственные")
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEF2F7"})
-    hint = book.add_format({"italic": True, "font_color": "#5B6675", "text_wrap": True})
     for col, (_code, header, note) in enumerate(OFFICIAL_COLUMNS):
         sheet.write(0, col, header, bold)
         sheet.write_comment(0, col, note or header)
         sheet.set_column(col, col, 24)
-    sheet.write(1, 0, "2501234567", hint)
-    sheet.write(1, 2, "Иванова Мария Петровна", hint)
-    sheet.write(1, 3, "заместитель директора", hint)
-    sheet.write(1, 6, "все", hint)
+    sheet.freeze_panes(1, 0)
     book.close()
     return out.getvalue()
 

@@ -116,3 +116,32 @@ def test_register_page(client_for, municipal_official):
     assert response.status_code == 200
     count = len(monitoring.officials_register(municipal_official, services.today_for())["missing_organizations"])
     assert f'data-testid="missing-count">{count}<' in response.content.decode()
+
+
+def test_template_filled_in_excel_is_imported(client_for, municipal_official, sample_orgs):
+    import io
+
+    import openpyxl
+
+    template = client_for(municipal_official).get("/busgov/officials/template.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    row = dict.fromkeys(headers, None)
+    row.update(
+        {
+            "ИНН организации": "2700000031",
+            "ФИО": "Орлова Нина Ивановна",
+            "Должность": "методист",
+            "Обязанности": "все",
+            "Дата приказа": datetime.datetime(2026, 2, 2),
+        }
+    )
+    sheet.append([row[h] for h in headers])
+    out = io.BytesIO()
+    book.save(out)
+    batch = services.prepare_import(municipal_official, ImportKind.OFFICIALS, out.getvalue(), "filled.xlsx")
+    assert batch.errors == []
+    services.apply_import(municipal_official, batch)
+    official = ResponsibleOfficial.objects.get(organization=sample_orgs["c"])
+    assert official.order_date == datetime.date(2026, 2, 2) and len(official.duties) == 5
