@@ -273,39 +273,52 @@ def officials_register(
 
 def placement_table(user, cycle: Cycle, today: datetime.date) -> dict[str, Any]:
     """Per organization of the cycle: results and plan placement, their deadlines and overdue flags."""
-    from busgov.services import plan_deadline, results_deadline, settings_for
+    from busgov.services import results_deadlines
+
+    deadlines = results_deadlines([cycle])
+    rows, counts = _placement_rows(user, [cycle], today, deadlines)
+    return {"rows": rows, "results_due": deadlines[cycle.pk], "counts": dict(counts)}
+
+
+def _placement_rows(user, cycles: list[Cycle], today: datetime.date, deadlines: dict) -> tuple[list, Counter]:
+    from busgov.services import plan_deadline, settings_for
     from plans.models import Plan
+    from scoring.models import TOTAL_CODE, Result
 
     entries = list(
         CycleOrganization.objects.visible_to(user)
         .included()
-        .filter(cycle=cycle)
+        .filter(cycle__in=cycles)
         .select_related("organization__territory")
-        .order_by("organization__territory__name", "organization__short_name")
+        .order_by("cycle_id", "organization__territory__name", "organization__short_name")
     )
+    entry_ids = [e.pk for e in entries]
     placements = {
-        (p.cycle_organization_id, p.kind): p for p in Placement.objects.filter(cycle_organization__in=entries)
+        (p.cycle_organization_id, p.kind): p for p in Placement.objects.filter(cycle_organization_id__in=entry_ids)
     }
-    plans = {p.cycle_organization_id: p for p in Plan.objects.filter(cycle=cycle)}
-    results_due = results_deadline(cycle)
-    conf = settings_for(cycle.territory)
-    from scoring.models import TOTAL_CODE, Result
-
+    plans = {p.cycle_organization_id: p for p in Plan.objects.filter(cycle_organization_id__in=entry_ids)}
     final = set(
         Result.objects.final()
-        .filter(cycle=cycle, code=TOTAL_CODE, value__isnull=False)
+        .filter(cycle__in=cycles, code=TOTAL_CODE, value__isnull=False)
         .values_list("cycle_organization_id", flat=True)
     )
+    by_id = {c.pk: c for c in cycles}
+    confs: dict[int, Any] = {}
     rows = []
-    counts = Counter()
+    counts: Counter = Counter()
     for entry in entries:
+        cycle = by_id[entry.cycle_id]
+        if cycle.territory_id not in confs:
+            confs[cycle.territory_id] = settings_for(cycle.territory)
+        results_due = deadlines[cycle.pk]
         res = placements.get((entry.pk, InfoKind.RESULTS))
         res_placed = res is not None and res.status == PlacementStatus.PLACED
         res_overdue = entry.pk in final and not res_placed and results_due.due is not None and today > results_due.due
         res_late = res_placed and results_due.due is not None and res.placed_on and res.placed_on > results_due.due
         plan = plans.get(entry.pk)
         plan_row = placements.get((entry.pk, InfoKind.PLAN))
-        plan_due = plan_deadline(plan, conf) if plan is not None and plan.status == "approved" else None
+        approved = plan is not None and plan.status == "approved"
+        plan_due = plan_deadline(plan, confs[cycle.territory_id]) if approved else None
         if plan_row is not None:
             plan_placed, plan_on, plan_url = plan_row.status == PlacementStatus.PLACED, plan_row.placed_on, plan_row.url
         elif plan is not None and plan.published:
@@ -319,7 +332,7 @@ def placement_table(user, cycle: Cycle, today: datetime.date) -> dict[str, Any]:
         counts["results_final"] += int(entry.pk in final)
         counts["results_placed"] += int(res_placed)
         counts["results_overdue"] += int(res_overdue)
-        counts["plans_approved"] += int(plan is not None and plan.status == "approved")
+        counts["plans_approved"] += int(approved)
         counts["plans_placed"] += int(plan_placed)
         counts["plans_overdue"] += int(plan_overdue)
         rows.append(
@@ -340,17 +353,24 @@ def placement_table(user, cycle: Cycle, today: datetime.date) -> dict[str, Any]:
                 "plan_overdue": plan_overdue,
             }
         )
-    return {"rows": rows, "results_due": results_due, "counts": dict(counts)}
+    return rows, counts
+
+
+def placement_rows(user, today: datetime.date) -> list[dict[str, Any]]:
+    """Rows of every cycle the user sees that has reached the council's decision (for letters and totals)."""
+    from busgov.services import results_deadlines
+
+    cycles = list(Cycle.objects.visible_to(user).filter(phase__in=_placement_phases()).select_related("territory"))
+    return _placement_rows(user, cycles, today, results_deadlines(cycles))[0]
 
 
 def overdue_summary(user, today: datetime.date) -> dict[str, int]:
-    """Across the cycles the user sees: overdue result and plan placements (for the dashboard card)."""
-    totals = Counter()
-    for cycle in Cycle.objects.visible_to(user).filter(phase__in=_placement_phases()).select_related("territory"):
-        counts = placement_table(user, cycle, today)["counts"]
-        totals["results_overdue"] += counts.get("results_overdue", 0)
-        totals["plans_overdue"] += counts.get("plans_overdue", 0)
-    return dict(totals)
+    """Across the cycles the user sees: overdue result and plan placements (for the overview page)."""
+    rows = placement_rows(user, today)
+    return {
+        "results_overdue": sum(1 for r in rows if r["results_overdue"]),
+        "plans_overdue": sum(1 for r in rows if r["plan_overdue"]),
+    }
 
 
 def _placement_phases() -> list[str]:
@@ -376,14 +396,14 @@ def organizations_for_notice(user, kind: str, year: int, as_of: datetime.date) -
     elif kind == NoticeKind.NO_OFFICIALS:
         orgs = [r["organization"] for r in officials_register(user, as_of)["missing_organizations"]]
     else:
-        orgs = []
-        for cycle in Cycle.objects.visible_to(user).filter(phase__in=_placement_phases()):
-            for row in placement_table(user, cycle, as_of)["rows"]:
-                if row["results_overdue"] or row["plan_overdue"]:
-                    orgs.append(row["organization"])
+        orgs = [r["organization"] for r in placement_rows(user, as_of) if r["results_overdue"] or r["plan_overdue"]]
     groups: dict[int, list] = defaultdict(list)
     territories: dict[int, Territory] = {}
+    seen: set[int] = set()
     for org in orgs:
+        if org.pk in seen:
+            continue
+        seen.add(org.pk)
         groups[org.territory_id].append(org)
         territories[org.territory_id] = org.territory
     return [

@@ -329,43 +329,70 @@ class Deadline:
     calendar_known: bool = True
 
 
-def council_results_date(cycle: Cycle) -> tuple[datetime.date | None, str]:
-    """The date of the adopted council decision approving the cycle's results (the meeting day), if any."""
+def _council_dates(cycles: list[Cycle]) -> dict[int, tuple[datetime.date, str]]:
+    """Per cycle id: the earliest adopted council decision approving its results (meeting day, wording)."""
+    from django.contrib.contenttypes.models import ContentType
+
     from council.models import Decision, DecisionKind
 
-    decision = (
-        Decision.objects.approving(cycle)
-        .filter(kind=DecisionKind.APPROVE_RESULTS)
+    if not cycles:
+        return {}
+    found: dict[int, tuple[datetime.date, str]] = {}
+    decisions = (
+        Decision.objects.adopted()
+        .filter(
+            kind=DecisionKind.APPROVE_RESULTS,
+            target_type=ContentType.objects.get_for_model(Cycle),
+            target_id__in=[c.pk for c in cycles],
+        )
         .select_related("meeting")
-        .order_by("meeting__date")
-        .first()
+        .order_by("meeting__date", "pk")
     )
-    if decision is None:
-        return None, ""
-    number = decision.meeting.number or "—"
-    return (
-        decision.meeting.date,
-        f"решение общественного совета (протокол № {number} от {decision.meeting.date:%d.%m.%Y})",
-    )
+    for decision in decisions:
+        if decision.target_id in found:
+            continue
+        number = decision.meeting.number or "—"
+        found[decision.target_id] = (
+            decision.meeting.date,
+            f"решение общественного совета (протокол № {number} от {decision.meeting.date:%d.%m.%Y})",
+        )
+    return found
+
+
+def council_results_date(cycle: Cycle) -> tuple[datetime.date | None, str]:
+    """The date of the adopted council decision approving the cycle's results (the meeting day), if any."""
+    return _council_dates([cycle]).get(cycle.pk, (None, ""))
+
+
+def results_deadlines(cycles: list[Cycle]) -> dict[int, Deadline]:
+    """«В течение N рабочих дней после поступления информации о результатах от общественного совета», per cycle.
+
+    The start is the date the authority entered (``CycleSchedule``), else the council decision's meeting day.
+    """
+    schedules = {s.cycle_id: s for s in CycleSchedule.objects.filter(cycle__in=cycles)}
+    council = _council_dates(cycles)
+    confs: dict[int, TerritorySettings] = {}
+    result = {}
+    for cycle in cycles:
+        if cycle.territory_id not in confs:
+            confs[cycle.territory_id] = settings_for(cycle.territory)
+        schedule = schedules.get(cycle.pk)
+        days = (schedule.results_working_days if schedule else None) or confs[cycle.territory_id].results_working_days
+        if schedule and schedule.results_received_on:
+            start, basis = schedule.results_received_on, "дата поступления результатов (указана органом управления)"
+        else:
+            start, basis = council.get(cycle.pk, (None, ""))
+        if start is None:
+            result[cycle.pk] = Deadline(None, None, days, "нет решения общественного совета об утверждении результатов")
+            continue
+        due = workdays.add_working_days(start, days)
+        known = workdays.calendar_known(start.year) and workdays.calendar_known(due.year)
+        result[cycle.pk] = Deadline(start, due, days, basis, known)
+    return result
 
 
 def results_deadline(cycle: Cycle) -> Deadline:
-    """«В течение N рабочих дней после поступления информации о результатах от общественного совета»."""
-    conf = settings_for(cycle.territory)
-    schedule = CycleSchedule.objects.filter(cycle=cycle).first()
-    days = (schedule.results_working_days if schedule and schedule.results_working_days else None) or (
-        conf.results_working_days
-    )
-    start, basis = (
-        (schedule.results_received_on, "дата поступления результатов (указана органом управления)")
-        if (schedule and schedule.results_received_on)
-        else council_results_date(cycle)
-    )
-    if start is None:
-        return Deadline(None, None, days, "нет решения общественного совета об утверждении результатов")
-    due = workdays.add_working_days(start, days)
-    known = workdays.calendar_known(start.year) and workdays.calendar_known(due.year)
-    return Deadline(start, due, days, basis, known)
+    return results_deadlines([cycle])[cycle.pk]
 
 
 def plan_deadline(plan, conf: TerritorySettings | None = None) -> Deadline:

@@ -54,3 +54,15 @@ def test_pages(client_for, regional_official):
     client.post(f"/busgov/notices/{notice.pk}/", {"number": "34", "sent_on": "2026-03-28"})
     notice.refresh_from_db()
     assert notice.number == "34" and notice.sent_on == datetime.date(2026, 3, 28)
+
+
+def test_overdue_placement_letter_lists_each_organization_once(regional_official):
+    from busgov.monitoring import placement_rows
+
+    rows = placement_rows(regional_official, datetime.date(2026, 11, 23))
+    overdue = {r["organization"].pk for r in rows if r["results_overdue"] or r["plan_overdue"]}
+    notices = services.prepare_notices(
+        regional_official, 2026, as_of=datetime.date(2026, 11, 23), kind=NoticeKind.PLACEMENT_OVERDUE
+    )
+    listed = [o["id"] for n in notices for o in n.organizations]
+    assert sorted(listed) == sorted(overdue) and overdue
