@@ -428,6 +428,7 @@ def letter_context(data: ReportData) -> dict[str, Any]:
         "organizations_word": organizations_word(data.organizations),
         "informed_on": ru_date_long(follow_up.informed_heads_on) if follow_up else "",
         "informed_how": follow_up.informed_heads_how if follow_up else "",
+        "informed_any": informed_n > 0,
         "informed_count": informed,
         "informed_word": informed_word,
         "site_url": follow_up.published_site_url if follow_up else "",

@@ -342,10 +342,10 @@ def ministry_letter() -> bytes:
     )
     _justified(
         d,
-        "1. Результаты независимой оценки доведены до сведения руководителей организаций"
-        "{% if informed_on %} {{ informed_on }}{% endif %}{% if informed_how %} ({{ informed_how }}){% endif %}"
-        "{% if not informed_on and not informed_how %}: сведения не внесены{% endif %}; "
-        "сведения доведены до руководителей {{ informed_count }} {{ informed_word }}.",
+        "1. {% if informed_any %}Результаты независимой оценки доведены до сведения руководителей "
+        "{{ informed_count }} {{ informed_word }}{% if informed_on %} {{ informed_on }}{% endif %}"
+        "{% if informed_how %} ({{ informed_how }}){% endif %}.{% else %}Сведения о доведении результатов "
+        "независимой оценки до руководителей организаций не внесены.{% endif %}",
     )
     _justified(
         d,
@@ -356,13 +356,15 @@ def ministry_letter() -> bytes:
     )
     _justified(
         d,
-        "3. Поощрение руководителей организаций, занявших лидирующие места ({{ rule }}): решения приняты в "
-        "отношении {{ reward_count }} {{ reward_word }}{% if reward_names %} — {{ reward_names }}{% endif %}.",
+        "3. Поощрение руководителей организаций, занявших лидирующие места ({{ rule }}): "
+        "{% if reward_names %}решения приняты в отношении {{ reward_count }} {{ reward_word }} — {{ reward_names }}"
+        "{% else %}решения о поощрении не внесены{% endif %}.",
     )
     _justified(
         d,
-        "4. Меры в отношении руководителей организаций, имеющих наихудшие показатели: решения приняты в отношении "
-        "{{ measures_count }} {{ measures_word }}{% if measures_names %} — {{ measures_names }}{% endif %}.",
+        "4. Меры в отношении руководителей организаций, имеющих наихудшие показатели: {% if measures_names %}"
+        "решения приняты в отношении {{ measures_count }} {{ measures_word }} — {{ measures_names }}"
+        "{% else %}решения не внесены{% endif %}.",
     )
     _justified(
         d,
