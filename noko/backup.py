@@ -173,14 +173,9 @@ def sqlite_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608
 
 
-def _applied_migrations(alias: str) -> dict[str, str]:
-    from django.db.migrations.recorder import MigrationRecorder
-
+def _latest_migrations(rows) -> dict[str, str]:
     latest: dict[str, str] = {}
-    recorder = MigrationRecorder(connections[alias])
-    if not recorder.has_table():
-        return latest
-    for app, name in recorder.migration_qs.order_by("app", "name").values_list("app", "name"):
+    for app, name in sorted(rows):
         latest[app] = name
     return latest
 
@@ -189,9 +184,16 @@ def _applied_migrations(alias: str) -> dict[str, str]:
 
 
 def create_backup(
-    output_dir: Path, *, alias: str = "default", media_root: Path | None = None, include_media: bool = True
+    output_dir: Path,
+    *,
+    source: DbTarget | None = None,
+    media_root: Path | None = None,
+    include_media: bool = True,
 ) -> tuple[Path, Manifest]:
-    """Write a new backup directory under OUTPUT_DIR and return its path and manifest."""
+    """Write a new backup directory under OUTPUT_DIR and return its path and manifest.
+
+    SOURCE is the database to back up (default: the configured ``default`` database).
+    """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
@@ -203,11 +205,11 @@ def create_backup(
     partial = directory.with_name(directory.name + ".partial")
     partial.mkdir()
     try:
-        target = DbTarget.from_settings(connections[alias].settings_dict)
+        target = source or DbTarget.from_settings(connections["default"].settings_dict)
         if target.engine == "postgresql":
-            db_file, tables = _dump_postgresql(target, partial)
+            db_file, tables, migrations = _dump_postgresql(target, partial)
         else:
-            db_file, tables = _dump_sqlite(alias, partial)
+            db_file, tables, migrations = _dump_sqlite(target, partial)
         media_count = 0
         files = {db_file.name: _sha256(db_file)}
         if include_media:
@@ -220,7 +222,7 @@ def create_backup(
             tables=tables,
             media_files=media_count,
             files=files,
-            migrations=_applied_migrations(alias),
+            migrations=migrations,
         )
         manifest.write(partial)
         partial.rename(directory)
@@ -230,7 +232,7 @@ def create_backup(
     return directory, manifest
 
 
-def _dump_postgresql(target: DbTarget, directory: Path) -> tuple[Path, dict[str, int]]:
+def _dump_postgresql(target: DbTarget, directory: Path) -> tuple[Path, dict[str, int], dict[str, str]]:
     from psycopg import IsolationLevel
 
     dump = directory / "db.dump"
@@ -242,6 +244,9 @@ def _dump_postgresql(target: DbTarget, directory: Path) -> tuple[Path, dict[str,
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         tables = pg_counts(conn)
+        migrations = {}
+        if "django_migrations" in tables:
+            migrations = _latest_migrations(conn.execute("SELECT app, name FROM django_migrations").fetchall())
         # the dump sees exactly the snapshot the counts were taken in
         _run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", f"--file={dump}"],
@@ -250,20 +255,24 @@ def _dump_postgresql(target: DbTarget, directory: Path) -> tuple[Path, dict[str,
     finally:
         conn.rollback()
         conn.close()
-    return dump, tables
+    return dump, tables, migrations
 
 
-def _dump_sqlite(alias: str, directory: Path) -> tuple[Path, dict[str, int]]:
+def _dump_sqlite(target: DbTarget, directory: Path) -> tuple[Path, dict[str, int], dict[str, str]]:
     copy = directory / "db.sqlite3"
-    connection = connections[alias]
-    connection.ensure_connection()
+    # a connection of its own, so the copy holds exactly the committed state
+    source = sqlite3.connect(target.name, uri=target.name.startswith("file:"), timeout=60)
     destination = sqlite3.connect(copy)
     try:
-        connection.connection.backup(destination)
+        source.backup(destination)
         tables = sqlite_counts(destination)
+        migrations = {}
+        if "django_migrations" in tables:
+            migrations = _latest_migrations(destination.execute("SELECT app, name FROM django_migrations").fetchall())
     finally:
         destination.close()
-    return copy, tables
+        source.close()
+    return copy, tables, migrations
 
 
 def _archive_media(media_root: Path, directory: Path) -> tuple[Path, int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from noko.backup import BackupError, create_backup, prune_backups
+from noko.backup import BackupError, DbTarget, create_backup, prune_backups
 
 
 class Command(BaseCommand):
@@ -19,14 +19,16 @@ class Command(BaseCommand):
             default=getattr(settings, "BACKUP_DIR", None),
             help="directory for backups (default: BACKUP_DIR from the environment)",
         )
+        parser.add_argument("--database-url", help="back up this database instead of DATABASE_URL")
         parser.add_argument("--no-media", action="store_true", help="skip MEDIA_ROOT")
         parser.add_argument("--keep", type=int, default=0, help="after success keep only the N newest backups")
 
-    def handle(self, *args, output, no_media, keep, **options):
+    def handle(self, *args, output, database_url, no_media, keep, **options):
         if not output:
             raise CommandError("no backup directory: pass --output or set BACKUP_DIR")
         try:
-            directory, manifest = create_backup(Path(output), include_media=not no_media)
+            source = DbTarget.from_url(database_url) if database_url else None
+            directory, manifest = create_backup(Path(output), source=source, include_media=not no_media)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest.tables.values())
