@@ -113,3 +113,15 @@ def test_diff_names_added_removed_and_changed_items(form):
 def test_self_contradicting_definition_is_refused():
     with pytest.raises(questionnaire.DefinitionError):
         Form("x", [questionnaire.Item("b", "B", "yes_no", gate="a"), questionnaire.Item("a", "A", "yes_no")])
+
+
+def test_version_pages_list_items_and_compare(client_for, council_member):
+    client = client_for(council_member)
+    listing = client.get("/surveys/questionnaires/")
+    row = next(r for r in listing.context["rows"] if r["code"] == "675n-edu-v1")
+    assert row["cycles"]  # the demo cycles use it
+    detail = client.get("/surveys/questionnaires/675n-edu-v1/").content.decode()
+    assert "info_stand_satisfied" in detail and "1.3 (Устенд)" in detail
+    same = client.get("/surveys/questionnaires/diff/?old=675n-edu-v1&new=675n-edu-v1")
+    assert "Версии не различаются" in same.content.decode()
+    assert client.get("/surveys/questionnaires/no-such/").status_code == 404
