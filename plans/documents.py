@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 
 from plans.choices import ExceptionReason, ItemStatus
-from plans.models import Plan
+from plans.models import Plan, local_today
 from plans.services import exception_letter_text, sections
 
 TITLE = "ПЛАН"
+REPORT_TITLE = "СВЕДЕНИЯ О ХОДЕ РЕАЛИЗАЦИИ"
 SUBTITLE = "по устранению недостатков, выявленных в ходе независимой оценки качества условий оказания услуг"
 COLUMNS = [
     "Недостатки, выявленные в ходе независимой оценки качества условий оказания услуг организацией",
@@ -28,9 +29,9 @@ PROGRESS_COLUMNS = ["реализованные меры по устранени
 FOOTNOTE = "Графа 5 заполняется при представлении сведений о ходе реализации мероприятий."
 
 
-def filename(plan: Plan, ext: str) -> str:
+def filename(plan: Plan, ext: str, *, report: bool = False) -> str:
     org = plan.cycle_organization.organization
-    return f"plan-{plan.year}-{org.inn or org.pk}.{ext}"
+    return f"{'plan-report' if report else 'plan'}-{plan.year}-{org.inn or org.pk}.{ext}"
 
 
 def _date(value) -> str:
@@ -47,7 +48,8 @@ def _actual(item) -> tuple[str, str]:
     return measures, _date(item.actual_date)
 
 
-def plan_docx(plan: Plan) -> bytes:
+def plan_docx(plan: Plan, *, report: bool = False) -> bytes:
+    """The plan in the ПП 457 form; with REPORT the same form titled as the report on implementation."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -98,10 +100,16 @@ def plan_docx(plan: Plan) -> bytes:
         document.add_paragraph(exception_letter_text(plan))
         return _save(document)
 
-    centered(TITLE)
-    centered(SUBTITLE, bold=False)
+    if report:
+        centered(REPORT_TITLE)
+        centered(f"{TITLE.lower()}а {SUBTITLE}", bold=False)
+    else:
+        centered(TITLE)
+        centered(SUBTITLE, bold=False)
     centered(org.full_name, bold=False)
     centered(f"на {plan.year} год", bold=False)
+    if report:
+        centered(f"по состоянию на {_date(local_today(plan.timezone_name))}", bold=False)
     document.add_paragraph()
 
     table = document.add_table(rows=3, cols=6)
@@ -239,6 +247,55 @@ def plan_xlsx(plan: Plan) -> bytes:
     for letter, width in zip("ABCDEFGHIJKL", [8, 10, 50, 50, 14, 34, 30, 14, 40, 14, 10, 10], strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ORGANIZATION_HEADERS = [
+    "Муниципальное образование",
+    "Организация",
+    "ИНН",
+    "Статус плана",
+    "Исключение",
+    "Размещён",
+    "Мероприятий",
+    "Выполнено",
+    "Просрочено",
+    "Доля выполненных, %",
+]
+
+
+def organizations_xlsx(rows: list[dict], year: int) -> bytes:
+    """Fulfilment per organization (plans.services.organization_rows) as a workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Планы {year}"
+    sheet.append([f"Исполнение планов по устранению недостатков (оценка {year} года)"])
+    sheet.append(ORGANIZATION_HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        plan = row["plan"]
+        sheet.append(
+            [
+                row["territory"].name,
+                row["organization"].full_name,
+                row["organization"].inn,
+                str(plan.get_status_display()),
+                str(plan.get_exception_reason_display()) if plan.is_exception else "",
+                "да" if plan.published else "",
+                row["items"],
+                row["done"],
+                row["overdue"],
+                row["share_done"],
+            ]
+        )
+    for letter, width in zip("ABCDEFGHIJ", [30, 60, 14, 18, 30, 10, 12, 12, 12, 12], strict=True):
+        sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

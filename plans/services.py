@@ -948,6 +948,45 @@ def control_summary(user, year: int, *, now: datetime.datetime | None = None) ->
     return {"year": year, "rows": ordered, "totals": totals, "missing": missing}
 
 
+def organization_rows(user, year: int, *, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Fulfilment per organization (plans of YEAR's cycles visible to USER): items, done, overdue, share."""
+    plans = list(
+        Plan.objects.visible_to(user)
+        .filter(cycle__year=year)
+        .select_related("cycle_organization__organization__territory")
+        .order_by("cycle_organization__organization__territory__name", "cycle_organization__organization__short_name")
+    )
+    items = PlanItem.objects.filter(plan__in=[p.pk for p in plans])
+    late = overdue_q(items.exclude(status=ItemStatus.DONE), now=now)
+    stats = {
+        row["plan_id"]: row
+        for row in items.annotate(_tz=_tz_expression(ORG))
+        .values("plan_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=ItemStatus.DONE)),
+            overdue=Count("pk", filter=late & ~Q(status=ItemStatus.DONE) & Q(deadline__isnull=False)),
+        )
+        .order_by()
+    }
+    rows = []
+    for plan in plans:
+        stat = stats.get(plan.pk, {"total": 0, "done": 0, "overdue": 0})
+        approved = plan.status == PlanStatus.APPROVED and not plan.is_exception
+        rows.append(
+            {
+                "plan": plan,
+                "organization": plan.cycle_organization.organization,
+                "territory": plan.cycle_organization.organization.territory,
+                "items": stat["total"] if not plan.is_exception else 0,
+                "done": stat["done"] if approved else 0,
+                "overdue": stat["overdue"] if approved else 0,
+                "share_done": round(100 * stat["done"] / stat["total"], 1) if approved and stat["total"] else None,
+            }
+        )
+    return rows
+
+
 # --- publication: what the portal and the bus.gov.ru export read -----------------------------------------
 
 

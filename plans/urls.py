@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("control/", views.control, name="control"),
+    path("control/xlsx/", views.control_xlsx, name="control_xlsx"),
     path("cycle/<int:cycle_pk>/seed/", views.cycle_seed, name="seed"),
     path("cycle/<int:cycle_pk>/schedule/", views.cycle_schedule, name="schedule"),
     path("<int:pk>/", views.plan_detail, name="detail"),

@@ -425,8 +425,9 @@ def plan_report(request, pk: int):
 @login_required
 def plan_docx(request, pk: int):
     plan = _plan(request, pk)
-    response = HttpResponse(documents.plan_docx(plan), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{documents.filename(plan, "docx")}"'
+    report = request.GET.get("report") == "1" and plan.status == PlanStatus.APPROVED and not plan.is_exception
+    response = HttpResponse(documents.plan_docx(plan, report=report), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(plan, "docx", report=report)}"'
     return response
 
 
@@ -511,3 +512,15 @@ def _control_url() -> str:
     from django.urls import reverse
 
     return reverse("plans:control")
+
+
+@login_required
+def control_xlsx(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    rows = services.organization_rows(request.user, year)
+    response = HttpResponse(documents.organizations_xlsx(rows, year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="plans-{year}.xlsx"'
+    return response

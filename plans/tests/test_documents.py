@@ -93,3 +93,27 @@ def test_xlsx_lists_every_item_with_progress(draft_plan, staff_for, municipal_of
     data = [r for r in rows[header_index + 1 :] if r[1] is not None or (r[0] and r[2])]
     assert len(data) == plan.items.count()
     assert {r[3] for r in data} == set(plan.items.values_list("measure", flat=True))
+
+
+def test_report_docx_is_the_same_form_titled_as_the_report(draft_plan, staff_for, municipal_official, client_for):
+    staff = staff_for(draft_plan.organization)
+    plan = _approved(draft_plan, staff, municipal_official)
+    response = client_for(staff).get(f"/plans/{plan.pk}/docx/?report=1")
+    assert response.status_code == 200 and "plan-report-" in response["Content-Disposition"]
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "СВЕДЕНИЯ О ХОДЕ РЕАЛИЗАЦИИ" in text and "по состоянию на" in text
+    assert [c.text for c in doc.tables[0].rows[2].cells] == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_fulfilment_per_organization_matches_the_municipal_totals(client_for, municipal_official):
+    rows = services.organization_rows(municipal_official, 2025)
+    summary = services.control_summary(municipal_official, 2025)
+    assert rows and {r["territory"] for r in rows} == {summary["rows"][0]["territory"]}
+    assert sum(r["done"] for r in rows) == summary["totals"]["done"]
+    assert sum(r["overdue"] for r in rows) == summary["totals"]["overdue"]
+    response = client_for(municipal_official).get("/plans/control/xlsx/?year=2025")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    body = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(body) == len(rows)
+    assert sorted(r[2] for r in body) == sorted(r["organization"].inn for r in rows)
