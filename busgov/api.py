@@ -1,7 +1,5 @@
 """REST API of the bus.gov.ru bridge (mounted at /api/busgov/). Thin: every write goes through busgov.services."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
