@@ -13,6 +13,7 @@ the right-of-reply decisions (preliminary).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cycles.models import Cycle, CycleOrganization
@@ -55,8 +56,11 @@ def combine(values: list[tuple[int | None, str]], rule: str) -> str:
     return Mark.YES if all(v == Mark.YES for v in marks) else Mark.NO
 
 
-def count_cycle(cycle: Cycle, *, rule: str | None = None) -> dict[int, OrganizationCounts]:
-    """Counts per CycleOrganization id for every organization with at least one submitted checklist."""
+def count_cycle(
+    cycle: Cycle, *, rule: str | None = None, entries: Iterable[int] | None = None
+) -> dict[int, OrganizationCounts]:
+    """Counts per CycleOrganization id for every organization with at least one submitted checklist
+    (only ENTRIES, CycleOrganization ids, when given — e.g. one page of a list)."""
     from expertise.services import settings_for
 
     rule = rule or settings_for(cycle).effective_branch_rule
@@ -65,6 +69,8 @@ def count_cycle(cycle: Cycle, *, rule: str | None = None) -> dict[int, Organizat
         cycle_organization__status=CycleOrganization.Status.INCLUDED,
         status=ResultStatus.SUBMITTED,
     )
+    if entries is not None:
+        results = results.filter(cycle_organization_id__in=list(entries))
     result_rows = list(results.values_list("pk", "cycle_organization_id", "building_id", "mode", "checklist_id"))
     if not result_rows:
         return {}

@@ -317,66 +317,111 @@ def parse(cycle: Cycle, user, data: bytes, filename: str) -> ImportReport:
 
 
 def apply(cycle: Cycle, user, report: ImportReport, *, submit: bool) -> ImportReport:
-    """Write a valid report in one transaction. SUBMIT sends every checklist that is complete."""
+    """Write a valid report in one transaction. SUBMIT sends every checklist that is complete.
+
+    Set-based: new checklists and their marks are bulk-inserted with their values, changed marks are
+    updated with one UPDATE per value, so a region-wide file of thousands of rows takes seconds.
+    """
     if not report.ok:
         raise ValidationError("Файл содержит ошибки; ничего не записано.")
     checklist = checklist_for_cycle(cycle)
     all_items = list(checklist.items.all())
+    codes = {item.pk: item.code for item in all_items}
     now = timezone.now()
     with transaction.atomic():
+        existing = {
+            (r.cycle_organization_id, r.building_id): r
+            for r in ChecklistResult.objects.select_for_update().filter(cycle_organization__cycle=cycle)
+        }
+        current: dict[int, dict[int, tuple[int, str]]] = {}
+        for pk, result_id, item_id, value in ChecklistMark.objects.filter(
+            result__in=list(existing.values())
+        ).values_list("pk", "result_id", "item_id", "value"):
+            current.setdefault(result_id, {})[item_id] = (pk, value)
+
+        fresh: list[tuple[ParsedRow, ChecklistResult]] = []
         for parsed in report.rows:
-            entry = parsed.cycle_organization
-            result, created = ChecklistResult.objects.get_or_create(
-                cycle_organization=entry,
+            if (parsed.cycle_organization.pk, getattr(parsed.building, "pk", None)) in existing:
+                continue
+            result = ChecklistResult(
+                cycle_organization=parsed.cycle_organization,
                 building=parsed.building,
-                defaults={"checklist": checklist, "mode": parsed.mode, "expert": user},
+                checklist=checklist,
+                mode=parsed.mode,
+                visited_on=parsed.visited_on,
+                note=parsed.note,
+                expert=user,
             )
+            applicable = [i for i in all_items if i.applies_to(parsed.cycle_organization.organization.org_type)]
+            if submit and all(i.pk in parsed.marks for i in applicable):
+                result.status, result.submitted_at = ResultStatus.SUBMITTED, now
+            fresh.append((parsed, result))
+        ChecklistResult.objects.bulk_create([r for _p, r in fresh], batch_size=500)
+        new_marks = []
+        for parsed, result in fresh:
+            org_type = parsed.cycle_organization.organization.org_type
+            for item in all_items:
+                if item.applies_to(org_type):
+                    value = parsed.marks.get(item.pk, Mark.BLANK)
+                    new_marks.append(ChecklistMark(result=result, item=item, value=value, updated_by=user))
+        ChecklistMark.objects.bulk_create(new_marks, batch_size=2000)
+
+        fresh_ids = {r.pk for _p, r in fresh}
+        by_value: dict[str, list[int]] = {}
+        for parsed, result in [*fresh] + [
+            (p, existing[(p.cycle_organization.pk, getattr(p.building, "pk", None))])
+            for p in report.rows
+            if (p.cycle_organization.pk, getattr(p.building, "pk", None)) in existing
+        ]:
+            created = result.pk in fresh_ids
+            marks = current.get(result.pk, {})
+            before, after = {}, {}
+            result_before = {"status": ResultStatus.DRAFT, "mode": result.mode}
             if created:
-                ChecklistMark.objects.bulk_create(
-                    ChecklistMark(result=result, item=item)
-                    for item in all_items
-                    if item.applies_to(entry.organization.org_type)
-                )
+                after = {codes[i]: v for i, v in parsed.marks.items()}
+                org_type = parsed.cycle_organization.organization.org_type
+                blank = sum(1 for i in all_items if i.applies_to(org_type) and i.pk not in parsed.marks)
                 report.created += 1
             else:
+                for item_id, value in parsed.marks.items():
+                    if item_id not in marks or marks[item_id][1] == value:
+                        continue
+                    before[codes[item_id]], after[codes[item_id]] = marks[item_id][1], value
+                    by_value.setdefault(value, []).append(marks[item_id][0])
+                final = {i: parsed.marks.get(i, v) for i, (_pk, v) in marks.items()}
+                blank = sum(1 for v in final.values() if v == Mark.BLANK)
+                result_before = {"status": result.status, "mode": result.mode}
+                fields = {"mode": parsed.mode, "updated_at": now}
+                if parsed.visited_on:
+                    fields["visited_on"] = parsed.visited_on
+                if parsed.note:
+                    fields["note"] = parsed.note
+                if submit and not blank and result.status == ResultStatus.DRAFT:
+                    fields.update(status=ResultStatus.SUBMITTED, submitted_at=now)
+                ChecklistResult.objects.filter(pk=result.pk).update(**fields)
+                for name, value in fields.items():
+                    setattr(result, name, value)
                 report.updated += 1
-            marks = {m.item_id: m for m in result.marks.select_related("item")}
-            before, after, changed = {}, {}, []
-            for item_id, value in parsed.marks.items():
-                mark = marks.get(item_id)
-                if mark is None or mark.value == value:
-                    continue
-                before[mark.item.code] = mark.value
-                mark.value, mark.updated_by = value, user
-                after[mark.item.code] = value
-                changed.append(mark)
-            ChecklistMark.objects.bulk_update(changed, ["value", "updated_by"])
-            report.marks_changed += len(changed)
-            result_before = {"status": result.status, "mode": result.mode}
-            result.mode = parsed.mode
-            if parsed.visited_on:
-                result.visited_on = parsed.visited_on
-            if parsed.note:
-                result.note = parsed.note
-            complete = all(m.value != Mark.BLANK for m in marks.values())
-            if submit and complete and result.status == ResultStatus.DRAFT:
-                result.status = ResultStatus.SUBMITTED
-                result.submitted_at = now
+            report.marks_changed += len(after)
+            if result.status == ResultStatus.SUBMITTED and result_before["status"] == ResultStatus.DRAFT:
                 report.submitted += 1
-            result.save()
             log_action(
                 user,
                 "expertise.result.imported",
                 result,
-                organization=entry.organization,
-                before={"marks": before, **result_before},
+                organization=parsed.cycle_organization.organization,
+                before=None if created else {"marks": before, **result_before},
                 after={"marks": after, "status": result.status, "mode": result.mode},
                 data={"row": parsed.row, "created": created},
             )
-            if not complete:
-                blank = sum(1 for m in marks.values() if m.value == Mark.BLANK)
+            if blank:
                 report.warnings.append(
                     f"строка {parsed.row}: не заполнено пунктов — {blank}, чек-лист оставлен черновиком"
+                )
+        for value, pks in by_value.items():
+            for start in range(0, len(pks), 900):
+                ChecklistMark.objects.filter(pk__in=pks[start : start + 900]).update(
+                    value=value, updated_by=user, updated_at=now
                 )
     return report
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -149,13 +149,6 @@ def cycle_detail(request, pk: int):
                 to_attr="visible_results",
             )
         )
-        .annotate(
-            n_open=Count(
-                "checklist_results__marks__disputes",
-                filter=Q(checklist_results__marks__disputes__status__in=[DisputeStatus.OPEN, DisputeStatus.COUNCIL]),
-                distinct=True,
-            )
-        )
         .order_by("organization__territory__name", "organization__short_name")
     )
     query = request.GET.get("q", "").strip()
@@ -172,7 +165,15 @@ def cycle_detail(request, pk: int):
     elif status == "changed":
         entries = entries.filter(checklist_results__marks__disputes__status=DisputeStatus.ACCEPTED).distinct()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    counts = count_cycle(cycle)
+    page_ids = [entry.pk for entry in page]
+    counts = count_cycle(cycle, entries=page_ids)
+    open_disputes = dict(
+        Dispute.objects.unresolved()
+        .filter(mark__result__cycle_organization_id__in=page_ids)
+        .values("mark__result__cycle_organization")
+        .annotate(n=Count("pk"))
+        .values_list("mark__result__cycle_organization", "n")
+    )
     rows = []
     for entry in page:
         row_counts = counts.get(entry.pk)
@@ -189,8 +190,24 @@ def cycle_detail(request, pk: int):
                     }
                 )
         main_result = next((r for r in entry.visible_results if r.building_id is None), None)
-        rows.append({"entry": entry, "main": main_result, "results": entry.visible_results, "sections": sections})
-    changed = sum(1 for c in counts.values() if c.changed())
+        rows.append(
+            {
+                "entry": entry,
+                "main": main_result,
+                "results": entry.visible_results,
+                "sections": sections,
+                "open_disputes": open_disputes.get(entry.pk, 0),
+            }
+        )
+    in_cycle = ChecklistResult.objects.visible_to(request.user).filter(cycle_organization__cycle=cycle)
+    submitted = in_cycle.filter(status=ResultStatus.SUBMITTED).values("cycle_organization").distinct().count()
+    changed = (
+        ChecklistMark.objects.filter(result__in=in_cycle, preliminary_value__isnull=False)
+        .exclude(value=F("preliminary_value"))
+        .values("result__cycle_organization")
+        .distinct()
+        .count()
+    )
     context = {
         "cycle": cycle,
         "settings": settings,
@@ -207,7 +224,7 @@ def cycle_detail(request, pk: int):
         "window_form": ReplyWindowForm(initial={"working_days": settings.reply_working_days or 5}),
         "branch_form": BranchRuleForm(initial={"branch_rule": settings.branch_rule}),
         "changed_count": changed,
-        "submitted_count": len(counts),
+        "submitted_count": submitted,
         "sections": Section.choices,
         "checklist_version": cycle.checklist_version,
     }
