@@ -15,7 +15,10 @@ def compute_job(job, cycle_id: int, reason: str = "", gather: bool = True, **_ig
     cycle = Cycle.objects.get(pk=cycle_id)
     user = get_user_model().objects.filter(pk=job.created_by_id).first() if job.created_by_id else None
     run = compute_cycle(cycle, user, gather=gather, reason=reason, job=job)
+    from django.urls import reverse
+
     return {
+        "url": reverse("scoring:cycle", args=[cycle.pk]),
         "run": run.pk,
         "organizations": run.organizations,
         "results_changed": run.results_changed,
