@@ -13,7 +13,6 @@ import datetime
 import random
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from audit.services import log_action
 from cycles.models import Phase
@@ -52,7 +51,6 @@ def _carry_through(cycle, rng: random.Random, approvers: dict[int, str], *, late
     )
     approver = _approver(rng, approvers, cycle.territory_id)
     plan_year = cycle.year + 1
-    now = timezone.now()
     events: list[PlanEvent] = []
     items_to_update: list[PlanItem] = []
     evidence: list[PlanEvidence] = []
@@ -115,7 +113,7 @@ def _carry_through(cycle, rng: random.Random, approvers: dict[int, str], *, late
                 busgov = plan.cycle_organization.organization.busgov_id
                 plan.published_url = f"https://bus.gov.ru/info-card/{busgov}" if busgov else ""
             if not plan.exception_reason and rng.random() < 0.8:
-                plan.last_report_at = min(now, plan.approved_at + datetime.timedelta(days=rng.randint(90, 270)))
+                plan.last_report_at = plan.approved_at + datetime.timedelta(days=rng.randint(60, 180))
             events.append(
                 PlanEvent(
                     plan=plan,

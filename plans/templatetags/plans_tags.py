@@ -1,5 +1,6 @@
 from django import template
 
+from accounts.models import Role
 from accounts.scopes import scope_for
 from plans import services
 from plans.choices import EDITABLE_STATUSES, PlanStatus
@@ -20,11 +21,12 @@ def plans_summary(context):
     if not total:
         return None
     scope = scope_for(user)
+    reviews = scope.has_role(Role.REGIONAL, Role.MUNICIPAL)
     return {
         "total": total,
         "approved": plans.filter(status=PlanStatus.APPROVED).count(),
-        "to_fill": plans.filter(status__in=EDITABLE_STATUSES, exception_reason="").count(),
-        "to_review": plans.filter(status=PlanStatus.SUBMITTED).count() if scope.territory_ids else 0,
+        "to_fill": plans.filter(status__in=EDITABLE_STATUSES, exception_reason="").count() if not reviews else 0,
+        "to_review": plans.filter(status=PlanStatus.SUBMITTED).count() if reviews else 0,
         "overdue": services.overdue_items(user).count(),
         "control": bool(scope.territory_ids),
     }

@@ -145,3 +145,12 @@ def test_strangers_cannot_seed_or_set_deadlines(client_for, school_staff, fresh_
     assert client.post(reverse("plans:seed", args=[fresh_cycle.pk])).status_code in (403, 404)
     assert client.get(reverse("plans:schedule", args=[fresh_cycle.pk])).status_code in (403, 404)
     assert not Plan.objects.filter(cycle=fresh_cycle).exists()
+
+
+def test_dashboard_card_tells_each_role_what_to_do(client_for, school_staff, municipal_official, school_plan):
+    staff_home = client_for(school_staff).get(reverse("home")).content.decode()
+    assert "Требуют заполнения" in staff_home and "Ожидают утверждения" not in staff_home
+    school_plan.items.update(measure="Мероприятие")
+    services.submit_plan(school_staff, school_plan)
+    official_home = client_for(municipal_official).get(reverse("home")).content.decode()
+    assert "Ожидают утверждения" in official_home and "Требуют заполнения" not in official_home
