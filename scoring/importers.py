@@ -31,7 +31,7 @@ from typing import Any
 
 from lib import score_inputs as K
 from lib.tables import TableError, column_letter
-from lib.text import clean_cell
+from lib.text import clean_cell, ru_plural
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
 
@@ -720,16 +720,21 @@ def parse_answers(filename: str, headers: list[str], rows: Iterable[tuple[int, l
     counters = {by_number[eid]: totals[eid] for eid in by_number}
     if padded_total:
         parsed.warnings.add(
-            f"{filename}: {padded_total} ответ(ов) записаны с лишними пробелами или в другом регистре "
+            f"{filename}: {padded_total} {ru_plural(padded_total, 'ответ', 'ответа', 'ответов')} "
+            "записаны с лишними пробелами или в другом регистре "
             f"и приняты как «Да»/«Нет», например {'; '.join(padded.items[:3])}"
         )
     if dropped_total:
         parsed.warnings.add(
-            f"{filename}: {dropped_total} ответ(ов) нарушают переходы анкеты и не учтены, "
+            f"{filename}: {dropped_total} {ru_plural(dropped_total, 'ответ', 'ответа', 'ответов')} "
+            "нарушают переходы анкеты и не учтены, "
             f"например {'; '.join(dropped.items[:3])}"
         )
     if empty_rows:
-        parsed.warnings.add(f"{filename}: {empty_rows} строк(и) без единого ответа не учтены")
+        parsed.warnings.add(
+            f"{filename}: {empty_rows} {ru_plural(empty_rows, 'строка', 'строки', 'строк')} "
+            "без единого ответа не учтены"
+        )
     for entry, row_counts in counters.items():
         parsed.organizations.add(entry)
         values = parsed.values[entry]
