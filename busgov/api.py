@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -27,7 +27,7 @@ def _fail(exc: Exception):
     raise exc
 
 
-class OfficialOut(Schema):
+class BusgovOfficialOut(Schema):
     id: int
     organization_id: int | None
     territory_id: int | None
@@ -42,7 +42,7 @@ class OfficialOut(Schema):
     period_end: datetime.date | None
 
 
-class OfficialIn(Schema):
+class BusgovOfficialIn(Schema):
     organization_id: int | None = None
     territory_id: int | None = None
     full_name: str
@@ -56,7 +56,7 @@ class OfficialIn(Schema):
     period_end: datetime.date | None = None
 
 
-def _official_data(payload: OfficialIn) -> dict:
+def _official_data(payload: BusgovOfficialIn) -> dict:
     data = payload.dict()
     data["organization"] = data.pop("organization_id")
     data["territory"] = data.pop("territory_id")
@@ -64,21 +64,21 @@ def _official_data(payload: OfficialIn) -> dict:
     return data
 
 
-@router.get("/officials", response=list[OfficialOut])
+@router.get("/officials", response=list[BusgovOfficialOut])
 @paginate(LimitOffsetPagination)
 def list_officials(request, on: datetime.date | None = None):
     qs = ResponsibleOfficial.objects.visible_to(request.user)
     return qs.active_on(on) if on else qs
 
 
-class MissingOut(Schema):
+class BusgovMissingOut(Schema):
     organization_id: int
     organization: str
     territory: str
     uncovered: list[str]
 
 
-@router.get("/officials/missing", response=list[MissingOut])
+@router.get("/officials/missing", response=list[BusgovMissingOut])
 def missing_officials(request, on: datetime.date | None = None, duty: Duty | None = None):
     register = monitoring.officials_register(request.user, on or services.today_for(), duty=duty.value if duty else "")
     return [
@@ -92,16 +92,16 @@ def missing_officials(request, on: datetime.date | None = None, duty: Duty | Non
     ]
 
 
-@router.post("/officials", response={201: OfficialOut})
-def create_official(request, payload: OfficialIn):
+@router.post("/officials", response={201: BusgovOfficialOut})
+def create_official(request, payload: BusgovOfficialIn):
     try:
         return Status(201, services.save_official(request.user, _official_data(payload)))
     except (ValidationError, PermissionDenied) as exc:
         _fail(exc)
 
 
-@router.put("/officials/{official_id}", response=OfficialOut)
-def update_official(request, official_id: int, payload: OfficialIn):
+@router.put("/officials/{official_id}", response=BusgovOfficialOut)
+def update_official(request, official_id: int, payload: BusgovOfficialIn):
     official = get_object_or_404(ResponsibleOfficial.objects.visible_to(request.user), pk=official_id)
     try:
         return services.save_official(request.user, _official_data(payload), official)
@@ -119,14 +119,14 @@ def delete_official(request, official_id: int):
     return Status(204, None)
 
 
-class ProblemOut(Schema):
+class BusgovProblemOut(Schema):
     level: str
     organization: str
     column: str
     message: str
 
 
-@router.get("/cycles/{cycle_id}/validation", response=list[ProblemOut])
+@router.get("/cycles/{cycle_id}/validation", response=list[BusgovProblemOut])
 def validate_cycle(request, cycle_id: int, kind: InfoKind = InfoKind.RESULTS):
     from busgov import exports
     from busgov.choices import LayoutKind
@@ -140,7 +140,7 @@ def validate_cycle(request, cycle_id: int, kind: InfoKind = InfoKind.RESULTS):
     return exports.validate(cycle, kind, layout)
 
 
-class PackageOut(Schema):
+class BusgovPackageOut(Schema):
     id: int
     cycle_id: int
     kind: str
@@ -150,15 +150,15 @@ class PackageOut(Schema):
     organizations: int
     rows: int
     sha256: str
-    problems: list[ProblemOut]
+    problems: list[BusgovProblemOut]
 
 
-class PackageIn(Schema):
+class BusgovPackageIn(Schema):
     kind: InfoKind
 
 
-@router.post("/cycles/{cycle_id}/packages", response={201: PackageOut})
-def create_package(request, cycle_id: int, payload: PackageIn):
+@router.post("/cycles/{cycle_id}/packages", response={201: BusgovPackageOut})
+def create_package(request, cycle_id: int, payload: BusgovPackageIn):
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=cycle_id)
     try:
         return Status(201, services.start_export(request.user, cycle, payload.kind))
@@ -166,12 +166,12 @@ def create_package(request, cycle_id: int, payload: PackageIn):
         _fail(exc)
 
 
-@router.get("/packages/{package_id}", response=PackageOut)
+@router.get("/packages/{package_id}", response=BusgovPackageOut)
 def get_package(request, package_id: int):
     return get_object_or_404(ExportPackage.objects.visible_to(request.user), pk=package_id)
 
 
-class PlacementRowOut(Schema):
+class BusgovPlacementRowOut(Schema):
     entry_id: int
     organization_id: int
     organization: str
@@ -186,13 +186,13 @@ class PlacementRowOut(Schema):
     plan_overdue: bool
 
 
-class PlacementTableOut(Schema):
+class BusgovPlacementTableOut(Schema):
     results_due: datetime.date | None
     results_due_basis: str
-    rows: list[PlacementRowOut]
+    rows: list[BusgovPlacementRowOut]
 
 
-@router.get("/cycles/{cycle_id}/placements", response=PlacementTableOut)
+@router.get("/cycles/{cycle_id}/placements", response=BusgovPlacementTableOut)
 def cycle_placements(request, cycle_id: int):
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=cycle_id)
     table = monitoring.placement_table(request.user, cycle, services.today_for(cycle.territory))
@@ -219,7 +219,7 @@ def cycle_placements(request, cycle_id: int):
     }
 
 
-class PlacementIn(Schema):
+class BusgovPlacementIn(Schema):
     entry_id: int
     kind: InfoKind
     status: PlacementStatus = PlacementStatus.PLACED
@@ -228,7 +228,7 @@ class PlacementIn(Schema):
     note: str = ""
 
 
-class PlacementOut(Schema):
+class BusgovPlacementOut(Schema):
     id: int
     entry_id: int
     kind: str
@@ -242,8 +242,8 @@ class PlacementOut(Schema):
         return obj.cycle_organization_id
 
 
-@router.post("/placements", response=PlacementOut)
-def mark_placement(request, payload: PlacementIn):
+@router.post("/placements", response=BusgovPlacementOut)
+def mark_placement(request, payload: BusgovPlacementIn):
     entry = get_object_or_404(CycleOrganization.objects.visible_to(request.user), pk=payload.entry_id)
     try:
         return services.mark_placement(
@@ -259,14 +259,14 @@ def mark_placement(request, payload: PlacementIn):
         _fail(exc)
 
 
-class ResponseOut(Schema):
+class BusgovResponseOut(Schema):
     text: str
     responded_on: datetime.date
     url: str
     source: str
 
 
-class ReviewOut(Schema):
+class BusgovReviewOut(Schema):
     id: int
     organization_id: int
     external_id: str
@@ -279,19 +279,19 @@ class ReviewOut(Schema):
     criteria: list[str]
     is_negative: bool
     source: str
-    response: ResponseOut | None
+    response: BusgovResponseOut | None
 
     @staticmethod
     def resolve_response(obj):
         return getattr(obj, "response", None)
 
 
-@router.get("/reviews", response=list[ReviewOut])
+@router.get("/reviews", response=list[BusgovReviewOut])
 @paginate(LimitOffsetPagination)
 def list_reviews(
     request,
-    year: int | None = None,
-    organization_id: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
+    organization_id: int | None = Query(None, ge=1, le=2**62),
     negative: bool | None = None,
     unanswered: bool | None = None,
     topic: str = "",
@@ -310,14 +310,14 @@ def list_reviews(
     return qs
 
 
-class ResponseIn(Schema):
+class BusgovResponseIn(Schema):
     text: str
     responded_on: datetime.date | None = None
     url: str = ""
 
 
-@router.put("/reviews/{review_id}/response", response=ResponseOut)
-def respond(request, review_id: int, payload: ResponseIn):
+@router.put("/reviews/{review_id}/response", response=BusgovResponseOut)
+def respond(request, review_id: int, payload: BusgovResponseIn):
     review = get_object_or_404(CitizenReview.objects.visible_to(request.user), pk=review_id)
     try:
         return services.save_response(request.user, review, payload.text, payload.responded_on, payload.url)
@@ -325,7 +325,7 @@ def respond(request, review_id: int, payload: ResponseIn):
         _fail(exc)
 
 
-class TerritoryRowOut(Schema):
+class BusgovTerritoryRowOut(Schema):
     territory_id: int | None
     territory: str
     organizations: int
@@ -338,11 +338,11 @@ class TerritoryRowOut(Schema):
     average_rating: float | None
 
 
-class MonitoringOut(Schema):
+class BusgovMonitoringOut(Schema):
     year: int
     as_of: datetime.date
-    totals: TerritoryRowOut
-    rows: list[TerritoryRowOut]
+    totals: BusgovTerritoryRowOut
+    rows: list[BusgovTerritoryRowOut]
     without_reviews: list[int]
 
 
@@ -361,8 +361,8 @@ def _row(r) -> dict:
     }
 
 
-@router.get("/monitoring", response=MonitoringOut)
-def monitoring_summary(request, year: int, as_of: datetime.date | None = None):
+@router.get("/monitoring", response=BusgovMonitoringOut)
+def monitoring_summary(request, year: int = Query(..., ge=2000, le=2100), as_of: datetime.date | None = None):
     summary = monitoring.review_summary(request.user, year, as_of=as_of)
     return {
         "year": summary.year,
@@ -373,7 +373,7 @@ def monitoring_summary(request, year: int, as_of: datetime.date | None = None):
     }
 
 
-class ImportOut(Schema):
+class BusgovImportOut(Schema):
     id: int
     kind: str
     status: str
@@ -387,7 +387,7 @@ class ImportOut(Schema):
         return len(obj.rows)
 
 
-@router.post("/imports/{kind}", response={201: ImportOut})
+@router.post("/imports/{kind}", response={201: BusgovImportOut})
 def upload(request, kind: ImportKind, file: File[UploadedFile]):
     try:
         return Status(201, services.prepare_import(request.user, kind, file.read(), file.name))
@@ -397,7 +397,7 @@ def upload(request, kind: ImportKind, file: File[UploadedFile]):
         _fail(exc)
 
 
-@router.post("/imports/{batch_id}/apply", response=ImportOut)
+@router.post("/imports/{batch_id}/apply", response=BusgovImportOut)
 def apply(request, batch_id: int, skip_bad_rows: Form[bool] = False):
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=batch_id)
     try:
