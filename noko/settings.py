@@ -245,6 +245,14 @@ for _name, _rate in [
     if not _RATE_RE.match(_rate):
         raise ConfigError(f"{_name}={_rate!r}: expected <count>/<period>, e.g. 10/m or 5/15m")
 
+# Static files: WhiteNoise serves hashed, compressed copies with far-future caching in production
+# (`manage.py collectstatic` at every upgrade); plain storage for the demo and tests.
+if not DEBUG and not TESTING:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
 # Health checks (noko.health) and backups (noko.backup).
 HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", 900, minimum=1)
 BACKUP_DIR = env_str("BACKUP_DIR", str(VAR_DIR / "backups"))

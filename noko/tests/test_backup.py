@@ -197,3 +197,26 @@ def test_sqlite_target_from_url(tmp_path):
     pg = DbTarget.from_url("postgres://noko:secret@db.internal:5433/noko")
     assert (pg.engine, pg.name, pg.user, pg.host, pg.port) == ("postgresql", "noko", "noko", "db.internal", "5433")
     assert pg.pg_env()["PGPASSWORD"] == "secret"
+
+
+def test_verify_backup_restores_into_a_scratch_database_and_drops_it(source, tmp_path, capsys):
+    directory, manifest = create_backup(tmp_path / "b", source=source, include_media=False)
+    call_command("verify_backup", str(directory))
+    assert f"backup {directory} verified: {len(manifest.tables)} tables" in capsys.readouterr().out
+    current = DbTarget.from_settings(connection.settings_dict)
+    if current.engine == "postgresql":
+        with current.pg_connect(dbname="postgres") as conn:
+            leftovers = conn.execute(
+                "SELECT count(*) FROM pg_database WHERE datname LIKE %s", (f"{current.name}_verify_%",)
+            ).fetchone()[0]
+        assert leftovers == 0
+
+
+def test_verify_backup_reports_a_damaged_backup(source, tmp_path):
+    directory, manifest = create_backup(tmp_path / "b", source=source, include_media=False)
+    (directory / "manifest.json").write_text(
+        (directory / "manifest.json").read_text().replace('"registry_organization": ', '"registry_organization": 1'),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="FAILED verification: restored row counts differ"):
+        call_command("verify_backup", str(directory))
