@@ -22,7 +22,8 @@ forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 proxy_allow_ips = forwarded_allow_ips
 limit_request_line = 8190
 limit_request_fields = 100
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# heartbeat files in memory, not on a possibly slow disk
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -213,7 +213,7 @@ def test_verify_backup_restores_into_a_scratch_database_and_drops_it(source, tmp
 
 
 def test_verify_backup_reports_a_damaged_backup(source, tmp_path):
-    directory, manifest = create_backup(tmp_path / "b", source=source, include_media=False)
+    directory, _manifest = create_backup(tmp_path / "b", source=source, include_media=False)
     (directory / "manifest.json").write_text(
         (directory / "manifest.json").read_text().replace('"registry_organization": ', '"registry_organization": 1'),
         encoding="utf-8",
