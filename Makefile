@@ -63,3 +63,34 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) var
+
+# --- operations (docs/deployment.md) ----------------------------------------------------------------
+.PHONY: backup restore verify-backup check-deploy fuzz test-deploy
+
+# Back up the configured database and MEDIA_ROOT into BACKUP_DIR (var/backups for the demo).
+backup: venv
+	DEBUG=$${DEBUG-1} $(PY) manage.py backup
+
+# Restore BACKUP=var/backups/noko-… into the configured database (FORCE=1 to replace a non-empty one).
+restore: venv
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/noko-YYYYmmdd-HHMMSS [FORCE=1]"; exit 2; }
+	DEBUG=$${DEBUG-1} $(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force,)
+
+# Restore BACKUP into a scratch database, compare every table's row count, drop it again.
+verify-backup: venv
+	@test -n "$(BACKUP)" || { echo "usage: make verify-backup BACKUP=var/backups/noko-YYYYmmdd-HHMMSS"; exit 2; }
+	DEBUG=$${DEBUG-1} $(PY) manage.py verify_backup "$(BACKUP)"
+
+# Production settings pass Django's deployment checks (with a throw-away key and database).
+check-deploy: venv
+	env -u DEBUG -u NOKO_TESTING SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
+	  ALLOWED_HOSTS=noko.example.ru DATABASE_URL=$(PG_URL) $(PY) manage.py check --deploy --fail-level WARNING
+
+# API fuzzing and hostile form posts; NOKO_FUZZ_EXAMPLES=500 NOKO_FUZZ_RANDOM=1 make fuzz digs deeper.
+fuzz: venv
+	NOKO_TESTING=1 DATABASE_URL= $(PY) -m pytest -q noko/tests/test_fuzz_api.py noko/tests/test_hostile_forms.py $(PYTEST_ARGS)
+
+# Deployment tests on PostgreSQL: backups with pg_dump/pg_restore, three workers on one queue,
+# and the production stack behind nginx (nginx from Debian: apt-get install nginx-light).
+test-deploy: venv postgres
+	NOKO_TESTING=1 DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=$(TEST_PG_NAME)_deploy $(PY) -m pytest --create-db noko/tests $(PYTEST_ARGS)
