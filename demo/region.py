@@ -26,6 +26,7 @@ from registry.models import Organization, Territory
 
 DEMO_PASSWORD = "noko-demo-2026"  # noqa: S105 - printed to the person who runs the demo
 REGION_NAME = "Северо-Восточная область"
+REGION_NAME_GENITIVE = "Северо-Восточной области"
 REGION_TZ = "Asia/Vladivostok"
 PHONE_CODE = "4232"
 
@@ -178,7 +179,7 @@ def _organization(
     founder = (
         f"Управление образования администрации {municipality.name.replace('город ', 'города ')}"
         if org_type != OrgType.SPO
-        else f"Министерство образования {REGION_NAME.replace('область', 'области')}"
+        else f"Министерство образования {REGION_NAME_GENITIVE}"
     )
     return Organization(
         full_name=full,
@@ -215,7 +216,7 @@ def build_demo(seed: int = 2026, size: int = 300, **options: Any) -> DemoContext
         kind=TerritoryKind.REGION,
         code="05000000",
         timezone=REGION_TZ,
-        authority_name=f"Министерство образования {REGION_NAME.replace('область', 'области')}",
+        authority_name=f"Министерство образования {REGION_NAME_GENITIVE}",
     )
     municipalities: list[Territory] = []
     stems: dict[int, tuple[str, str]] = {}

@@ -74,3 +74,23 @@ def test_database_queue_is_drained_by_the_worker(operator_user, municipality, dj
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.result["organizations"] == municipality.organizations.count()
+
+
+@services.job_function("tests.writes_file")
+def _writes_file(job):
+    from django.core.files.base import ContentFile
+
+    job.file.save("итоги.csv", ContentFile("ИНН;балл\n2500000001;87,5\n".encode()), save=True)
+    return {"rows": 1}
+
+
+def test_result_file_is_served_only_to_who_may_see_the_job(
+    client_for, operator_user, municipal_official, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    job = services.enqueue("tests.writes_file", "Выгрузка", operator_user)
+    response = client_for(operator_user).get(f"/jobs/{job.pk}/file/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "ИНН;балл\n2500000001;87,5\n"
+    assert "attachment" in response["Content-Disposition"]
+    assert client_for(municipal_official).get(f"/jobs/{job.pk}/file/").status_code == 404
