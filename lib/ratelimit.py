@@ -189,6 +189,17 @@ def too_many_response(request: HttpRequest, retry_after: int, message: str | Non
 KeyFunc = Callable[[HttpRequest], str]
 
 
+def _user_token_or_ip(request: HttpRequest) -> str:
+    """The logged-in user; else the API token (middleware runs before Ninja authenticates it); else the address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    authorization = request.headers.get("Authorization", "")
+    if authorization[:7].lower() == "bearer " and authorization[7:].strip():
+        return "token:" + hashlib.sha256(authorization[7:].strip().encode()).hexdigest()[:24]
+    return f"ip:{client_ip(request)}"
+
+
 def key_function(key: str | KeyFunc) -> KeyFunc:
     if callable(key):
         return key
@@ -197,9 +208,7 @@ def key_function(key: str | KeyFunc) -> KeyFunc:
     if key == "user":
         return lambda request: f"user:{request.user.pk}" if request.user.is_authenticated else client_ip(request)
     if key == "user_or_ip":
-        return lambda request: (
-            f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{client_ip(request)}"
-        )
+        return _user_token_or_ip
     raise ValueError(f"unknown rate limit key {key!r}: use 'ip', 'user', 'user_or_ip' or a function")
 
 

@@ -143,3 +143,20 @@ def test_namespace_rule_limits_the_api(client_for, admin_user):
     assert [client.get("/api/territories").status_code for _ in range(4)] == [200, 200, 200, 429]
     # the limit is per user: an anonymous caller has its own counter (and is refused by auth, not the limit)
     assert Client().get("/api/territories").status_code == 401
+
+
+@override_settings(RATE_LIMITS=[{"match": "api:", "rate": "2/m", "key": "user_or_ip"}])
+def test_api_tokens_have_their_own_counters(admin_user, municipal_official):
+    from django.test import Client
+
+    from accounts import services
+
+    _t, admin_key = services.issue_token(admin_user, "a")
+    _t, mun_key = services.issue_token(municipal_official, "b")
+    client = Client()
+
+    def get(key):
+        return client.get("/api/territories", HTTP_AUTHORIZATION=f"Bearer {key}", REMOTE_ADDR="10.1.1.1").status_code
+
+    assert [get(admin_key) for _ in range(3)] == [200, 200, 429]
+    assert get(mun_key) == 200  # same address, another token
