@@ -15,7 +15,7 @@ from plans.models import Plan, PlanItem
 router = Router(tags=["Планы по устранению недостатков"])
 
 
-class ItemOut(Schema):
+class PlanItemOut(Schema):
     id: int
     criterion_code: str
     section: str = Field(..., alias="section_numeral")
@@ -51,14 +51,14 @@ class PlanOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    items: list[ItemOut]
+    items: list[PlanItemOut]
 
     @staticmethod
     def resolve_items(obj):
         return list(obj.items.order_by("criterion_code", "order", "pk"))
 
 
-class ItemIn(Schema):
+class PlanItemIn(Schema):
     measure: str | None = None
     deadline: datetime.date | None = None
     responsible_name: str | None = None
@@ -68,34 +68,34 @@ class ItemIn(Schema):
     criterion_code: str | None = None
 
 
-class ProgressIn(Schema):
+class PlanProgressIn(Schema):
     status: ItemStatus | None = None
     actual_measures: str | None = None
     actual_date: datetime.date | None = None
 
 
-class CommentIn(Schema):
+class PlanCommentIn(Schema):
     comment: str
 
 
-class ApproveIn(Schema):
+class PlanApproveIn(Schema):
     approver_name: str = ""
     approver_position: str = ""
     approved_on: datetime.date | None = None
     comment: str = ""
 
 
-class ExceptionIn(Schema):
+class PlanExceptionIn(Schema):
     reason: ExceptionReason
     note: str = ""
 
 
-class PublishIn(Schema):
+class PlanPublishIn(Schema):
     published: bool = True
     url: str = ""
 
 
-class SeedOut(Schema):
+class PlanSeedOut(Schema):
     plans_created: int
     exceptions_created: int
     items_created: int
@@ -104,7 +104,7 @@ class SeedOut(Schema):
     skipped: int
 
 
-class ControlRow(Schema):
+class PlanControlRow(Schema):
     territory_id: int
     territory: str
     assessed: int
@@ -156,16 +156,16 @@ def get_plan(request, plan_id: int):
     return get_object_or_404(_visible(request), pk=plan_id)
 
 
-@router.patch("/plans/{plan_id}/items/{item_id}", response=ItemOut)
-def update_item(request, plan_id: int, item_id: int, payload: ItemIn):
+@router.patch("/plans/{plan_id}/items/{item_id}", response=PlanItemOut)
+def update_item(request, plan_id: int, item_id: int, payload: PlanItemIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     item = get_object_or_404(PlanItem.objects.filter(plan=plan), pk=item_id)
     data = payload.dict(exclude_unset=True)
     return _call(services.save_item, request.user, item, data)
 
 
-@router.post("/plans/{plan_id}/items/{item_id}/progress", response=ItemOut)
-def item_progress(request, plan_id: int, item_id: int, payload: ProgressIn):
+@router.post("/plans/{plan_id}/items/{item_id}/progress", response=PlanItemOut)
+def item_progress(request, plan_id: int, item_id: int, payload: PlanProgressIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     item = get_object_or_404(PlanItem.objects.filter(plan=plan), pk=item_id)
     return _call(services.save_progress, request.user, item, payload.dict(exclude_unset=True))
@@ -178,25 +178,25 @@ def submit(request, plan_id: int):
 
 
 @router.post("/plans/{plan_id}/return", response=PlanOut)
-def return_plan(request, plan_id: int, payload: CommentIn):
+def return_plan(request, plan_id: int, payload: PlanCommentIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     return _call(services.return_plan, request.user, plan, payload.comment)
 
 
 @router.post("/plans/{plan_id}/approve", response=PlanOut)
-def approve(request, plan_id: int, payload: ApproveIn):
+def approve(request, plan_id: int, payload: PlanApproveIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     return _call(services.approve_plan, request.user, plan, **payload.dict())
 
 
 @router.post("/plans/{plan_id}/exception", response=PlanOut)
-def exception(request, plan_id: int, payload: ExceptionIn):
+def exception(request, plan_id: int, payload: PlanExceptionIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     return _call(services.record_exception, request.user, plan, payload.reason, payload.note)
 
 
 @router.post("/plans/{plan_id}/publish", response=PlanOut)
-def publish(request, plan_id: int, payload: PublishIn):
+def publish(request, plan_id: int, payload: PlanPublishIn):
     plan = get_object_or_404(_visible(request), pk=plan_id)
     return _call(services.set_published, request.user, plan, payload.published, payload.url)
 
@@ -207,7 +207,7 @@ def report(request, plan_id: int):
     return _call(services.submit_report, request.user, plan)
 
 
-@router.post("/cycles/{cycle_id}/seed", response=SeedOut)
+@router.post("/cycles/{cycle_id}/seed", response=PlanSeedOut)
 def seed(request, cycle_id: int):
     from cycles.models import Cycle
 
@@ -215,7 +215,7 @@ def seed(request, cycle_id: int):
     return _call(services.seed_plans, cycle, request.user).as_dict()
 
 
-@router.get("/control", response=list[ControlRow])
+@router.get("/control", response=list[PlanControlRow])
 def control(request, year: int):
     summary = services.control_summary(request.user, year)
     return [
