@@ -18,7 +18,7 @@ from expertise.score_inputs import provide
 router = Router(tags=["Экспертиза"])
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     code: str
     section: str
@@ -33,7 +33,7 @@ class ChecklistOut(Schema):
     code: str
     title: str
     note: str
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
 
 class MarkOut(Schema):
@@ -45,7 +45,7 @@ class MarkOut(Schema):
     comment: str
 
 
-class ResultOut(Schema):
+class ChecklistResultOut(Schema):
     id: int
     cycle_id: int
     cycle_organization_id: int
@@ -59,7 +59,7 @@ class ResultOut(Schema):
     submitted_at: datetime.datetime | None
 
 
-class ResultDetailOut(ResultOut):
+class ResultDetailOut(ChecklistResultOut):
     note: str
     marks: list[MarkOut]
 
@@ -128,7 +128,7 @@ class ReplyWindowOut(Schema):
     branch_rule: str
 
 
-class InputOut(Schema):
+class ChecklistInputOut(Schema):
     cycle_organization_id: int
     key: str
     value: float
@@ -224,7 +224,7 @@ def checklist(request, code: str):
     return {"code": found.code, "title": found.title, "note": found.note, "items": list(found.items.all())}
 
 
-@router.get("/results", response=list[ResultOut])
+@router.get("/results", response=list[ChecklistResultOut])
 @paginate(LimitOffsetPagination)
 def result_list(request, cycle_id: int | None = None, status: ResultStatus | None = None):
     results = _results(request).order_by("pk")
@@ -266,7 +266,7 @@ def mark_set(request, result_id: int, item_code: str, payload: MarkIn):
     }
 
 
-@router.post("/results/{result_id}/submit", response=ResultOut)
+@router.post("/results/{result_id}/submit", response=ChecklistResultOut)
 def result_submit(request, result_id: int):
     result = get_object_or_404(_results(request), pk=result_id)
     return _result_out(_call(services.submit_result, request.user, result))
@@ -367,7 +367,7 @@ def reply_window_set(request, cycle_id: int, payload: ReplyWindowIn):
     return _window_out(cycle)
 
 
-@router.get("/cycles/{cycle_id}/inputs", response=list[InputOut])
+@router.get("/cycles/{cycle_id}/inputs", response=list[ChecklistInputOut])
 def inputs(request, cycle_id: int):
     """The numbers this app gives scoring for the organizations of the cycle the user may see."""
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user), pk=cycle_id)

@@ -21,7 +21,7 @@ from surveys.questionnaire import DefinitionError
 router = Router(tags=["Анкетирование"])
 
 
-class ItemOut(Schema):
+class SurveyItemOut(Schema):
     code: str
     number: str
     section: str
@@ -37,7 +37,7 @@ class QuestionnaireOut(Schema):
     code: str
     title: str
     preamble: str
-    items: list[ItemOut]
+    items: list[SurveyItemOut]
 
 
 class ProgressOut(Schema):
@@ -61,7 +61,7 @@ class CountsOut(Schema):
     values: dict[str, int]
 
 
-class ResponseOut(Schema):
+class SurveyResponseOut(Schema):
     id: int
     client_id: uuid.UUID
     cycle_organization_id: int
@@ -156,7 +156,7 @@ def cycle_counts(request, cycle_id: int):
     ]
 
 
-@router.get("/cycles/{cycle_id}/responses", response=list[ResponseOut])
+@router.get("/cycles/{cycle_id}/responses", response=list[SurveyResponseOut])
 @paginate(LimitOffsetPagination)
 def list_responses(request, cycle_id: int, status: str = "", organization_id: int | None = None):
     cycle = _cycle(request, cycle_id)
@@ -173,7 +173,7 @@ def list_responses(request, cycle_id: int, status: str = "", organization_id: in
     return responses
 
 
-@router.post("/cycles/{cycle_id}/responses", response={201: ResponseOut, 200: ResponseOut})
+@router.post("/cycles/{cycle_id}/responses", response={201: SurveyResponseOut, 200: SurveyResponseOut})
 def enter_response(request, cycle_id: int, payload: EntryIn):
     """A paper, telephone or interview questionnaire (idempotent by client_id or by paper number)."""
     cycle = _cycle(request, cycle_id)
@@ -201,7 +201,7 @@ def enter_response(request, cycle_id: int, payload: EntryIn):
     return Status(201 if created else 200, response)
 
 
-@router.post("/responses/{response_id}/review", response=ResponseOut)
+@router.post("/responses/{response_id}/review", response=SurveyResponseOut)
 def review_response(request, response_id: int, payload: ReviewIn):
     response = get_object_or_404(
         Response.objects.visible_to(request.user).select_related("cycle_organization__cycle"), pk=response_id
