@@ -50,6 +50,21 @@ def test_openapi_schema_is_served(client, db):
     assert len(response.json()["paths"]) >= 3
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the real WSGI handler, whose request signals close "old" connections — on
+    PostgreSQL that would close the test's own connection mid-transaction. Django's test client
+    disconnects them the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _bearer(user) -> dict[str, str]:
     from accounts import services
 
