@@ -1,6 +1,7 @@
 """Templates keep to the Content-Security-Policy: no inline event handlers, no javascript: URLs, and an
 inline <script> only with the request's nonce. The browser refuses anything else in production (and in
-the demo), so a confirm() in onsubmit would silently stop asking — use hx-confirm or a static script."""
+the demo), so a confirm() in onsubmit would silently stop asking: write data-confirm="…" on the form
+instead (static/noko/confirm.js asks), or hx-confirm on an htmx request."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_templates_have_no_inline_script_outside_the_policy():
             problems.append(
                 f'{where}:{_line(text, match.start())}: inline <script> without nonce="{{{{ request.csp_nonce }}}}"'
             )
-    assert not problems, "blocked by the Content-Security-Policy:\n" + "\n".join(problems)
+    hint = '\n(confirm dialogs: data-confirm="…" with static/noko/confirm.js; scripts: a static file or the nonce)'
+    assert not problems, "blocked by the Content-Security-Policy:\n" + "\n".join(problems) + hint
 
 
 def test_the_scan_finds_what_the_browser_would_block():
