@@ -164,3 +164,26 @@ def test_survey_form_without_csrf_token_is_refused(db):
     response = _csrf_client().post(f"/surveys/a/{info.code}/", {"client_id": str(uuid.uuid4())})
     assert response.status_code == 403
     assert Response.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("registry.xlsx", bytes(range(256)) * 64, "не является книгой XLSX"),
+        ("registry.xlsx", b"PK\x03\x04" + b"\x00" * 4000, "не является книгой XLSX"),
+        ("registry.csv", b"\x98\x98;\x98\n\x98;\x98\n", "кодировку CSV"),
+        ("registry.exe", b"MZ\x90\x00", "поддерживаются только XLSX и CSV"),
+    ],
+)
+def test_hostile_import_files_get_a_clear_error_and_change_nothing(regional_official, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registry.models import ImportBatch
+
+    client = Client()
+    client.force_login(regional_official)
+    before = (Organization.objects.count(), ImportBatch.objects.count())
+    response = client.post("/registry/import/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert (Organization.objects.count(), ImportBatch.objects.count()) == before
