@@ -103,6 +103,7 @@ def phone_link(transactional_db):
 
 def _answer(page, name: str, value: str) -> None:
     """Tab to the radio group NAME and choose VALUE with the keyboard (Space for the first option, arrows after)."""
+    _settle(page)
     for _ in range(12):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.name") == name:
@@ -113,7 +114,14 @@ def _answer(page, name: str, value: str) -> None:
     page.keyboard.press("Space")
     for _ in range(values.index(value)):
         page.keyboard.press("ArrowDown")
+    _settle(page)
     assert page.is_checked(f"input[name={name}][value={value}]")
+
+
+def _settle(page) -> None:
+    """Wait until htmx has no request, swap or settle in flight, so keyboard focus is not moved under us."""
+    page.wait_for_timeout(50)
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def test_parent_fills_the_form_on_a_phone_by_keyboard(phone_link, live_server, browser):
