@@ -20,7 +20,7 @@ from scoring.models import Methodology, Result, ScoreInput, Shortcoming
 router = Router(tags=["Расчёт показателей"])
 
 
-class MethodologyOut(Schema):
+class ScoringMethodologyOut(Schema):
     code: str
     title: str
     denominator_mode: str
@@ -31,7 +31,7 @@ class MethodologyOut(Schema):
     definition: dict
 
 
-class ResultOut(Schema):
+class ScoringResultOut(Schema):
     cycle_id: int
     cycle_organization_id: int
     organization_id: int
@@ -50,7 +50,7 @@ class ResultOut(Schema):
         return obj.cycle_organization.organization_id
 
 
-class OrganizationRow(Schema):
+class ScoringOrganizationRow(Schema):
     cycle_organization_id: int
     organization_id: int
     name: str
@@ -62,7 +62,7 @@ class OrganizationRow(Schema):
     status: str
 
 
-class RatingOut(Schema):
+class ScoringRatingOut(Schema):
     cycle_organization_id: int
     organization_id: int
     name: str
@@ -84,7 +84,7 @@ class RatingOut(Schema):
         return org.short_name or org.full_name
 
 
-class ShortcomingOut(Schema):
+class ScoringShortcomingOut(Schema):
     id: int
     cycle_id: int
     cycle_organization_id: int
@@ -100,7 +100,7 @@ class ShortcomingOut(Schema):
     active: bool
 
 
-class InputOut(Schema):
+class ScoringInputOut(Schema):
     cycle_organization_id: int
     key: str
     value: Decimal
@@ -109,30 +109,30 @@ class InputOut(Schema):
     updated_at: datetime
 
 
-class InputIn(Schema):
+class ScoringInputIn(Schema):
     key: str
     value: Decimal
     reason: str = ""
 
 
-class AggregateOut(Schema):
+class ScoringAggregateOut(Schema):
     key: str
     label: str
     n: int
     values: dict[str, dict]
 
 
-class ComputeIn(Schema):
+class ScoringComputeIn(Schema):
     reason: str = ""
     gather: bool = True
 
 
-class JobOut(Schema):
+class ScoringJobOut(Schema):
     job_id: int
     url: str
 
 
-class ImportOut(Schema):
+class ScoringImportOut(Schema):
     applied: bool
     error_count: int
     errors: list[str]
@@ -155,12 +155,12 @@ def _guard(fn, *args, **kwargs):
         raise HttpError(422, " ".join(exc.messages)) from exc
 
 
-@router.get("/methodologies", response=list[MethodologyOut])
+@router.get("/methodologies", response=list[ScoringMethodologyOut])
 def list_methodologies(request):
     return Methodology.objects.all()
 
 
-@router.get("/cycles/{cycle_id}/results", response=list[OrganizationRow])
+@router.get("/cycles/{cycle_id}/results", response=list[ScoringOrganizationRow])
 def cycle_results(request, cycle_id: int):
     """Criteria, total and place of every visible organization of the cycle."""
     cycle = _cycle(request, cycle_id)
@@ -183,7 +183,7 @@ def cycle_results(request, cycle_id: int):
     return rows
 
 
-@router.get("/cycles/{cycle_id}/results/all", response=list[ResultOut])
+@router.get("/cycles/{cycle_id}/results/all", response=list[ScoringResultOut])
 @paginate(LimitOffsetPagination)
 def cycle_all_results(request, cycle_id: int, code: str = ""):
     cycle = _cycle(request, cycle_id)
@@ -193,25 +193,25 @@ def cycle_all_results(request, cycle_id: int, code: str = ""):
     return qs.order_by("cycle_organization_id", "code")
 
 
-@router.get("/entries/{entry_id}/results", response=list[ResultOut])
+@router.get("/entries/{entry_id}/results", response=list[ScoringResultOut])
 def entry_results(request, entry_id: int):
     entry = get_object_or_404(CycleOrganization.objects.visible_to(request.user), pk=entry_id)
     return Result.objects.visible_to(request.user).filter(cycle_organization=entry).select_related("cycle_organization")
 
 
-@router.get("/entries/{entry_id}/inputs", response=list[InputOut])
+@router.get("/entries/{entry_id}/inputs", response=list[ScoringInputOut])
 def entry_inputs(request, entry_id: int):
     entry = get_object_or_404(CycleOrganization.objects.visible_to(request.user), pk=entry_id)
     return ScoreInput.objects.visible_to(request.user).filter(cycle_organization=entry)
 
 
-@router.put("/entries/{entry_id}/inputs", response=InputOut)
-def put_input(request, entry_id: int, payload: InputIn):
+@router.put("/entries/{entry_id}/inputs", response=ScoringInputOut)
+def put_input(request, entry_id: int, payload: ScoringInputIn):
     entry = get_object_or_404(CycleOrganization.objects.visible_to(request.user).select_related("cycle"), pk=entry_id)
     return _guard(services.set_input, request.user, entry, payload.key, payload.value, reason=payload.reason)
 
 
-@router.get("/cycles/{cycle_id}/ratings", response=list[RatingOut])
+@router.get("/cycles/{cycle_id}/ratings", response=list[ScoringRatingOut])
 def cycle_ratings(request, cycle_id: int, code: str = "S", group: str = RatingGroup.CYCLE, key: str = ""):
     cycle = _cycle(request, cycle_id)
     if code not in services.RATING_CODES or group not in RatingGroup.values:
@@ -219,7 +219,7 @@ def cycle_ratings(request, cycle_id: int, code: str = "S", group: str = RatingGr
     return services.rating_rows(request.user, cycle, code=code, group=group, group_key=key)
 
 
-@router.get("/cycles/{cycle_id}/shortcomings", response=list[ShortcomingOut])
+@router.get("/cycles/{cycle_id}/shortcomings", response=list[ScoringShortcomingOut])
 @paginate(LimitOffsetPagination)
 def cycle_shortcomings(request, cycle_id: int, include_inactive: bool = False):
     cycle = _cycle(request, cycle_id)
@@ -229,7 +229,7 @@ def cycle_shortcomings(request, cycle_id: int, include_inactive: bool = False):
     return qs.order_by("cycle_organization_id", "criterion_code", "indicator_code", "item_code")
 
 
-@router.get("/cycles/{cycle_id}/aggregates", response=list[AggregateOut])
+@router.get("/cycles/{cycle_id}/aggregates", response=list[ScoringAggregateOut])
 def cycle_aggregates(request, cycle_id: int, by: str = "territory"):
     cycle = _cycle(request, cycle_id)
     if by not in services.AGGREGATE_GROUPS:
@@ -241,7 +241,7 @@ def cycle_aggregates(request, cycle_id: int, by: str = "territory"):
     ]
 
 
-@router.get("/aggregates", response=list[AggregateOut])
+@router.get("/aggregates", response=list[ScoringAggregateOut])
 def year_aggregates(request, year: int, by: str = "territory"):
     if by not in services.AGGREGATE_GROUPS:
         raise HttpError(422, "by: territory, org_type, cycle")
@@ -253,8 +253,8 @@ def year_aggregates(request, year: int, by: str = "territory"):
     ]
 
 
-@router.post("/cycles/{cycle_id}/compute", response={202: JobOut})
-def compute(request, cycle_id: int, payload: ComputeIn):
+@router.post("/cycles/{cycle_id}/compute", response={202: ScoringJobOut})
+def compute(request, cycle_id: int, payload: ScoringComputeIn):
     """Queue a recomputation; follow the job at /jobs/<id>/."""
     from django.urls import reverse
 
@@ -270,7 +270,7 @@ def finalize(request, cycle_id: int):
     return {"results": count}
 
 
-@router.post("/cycles/{cycle_id}/import", response=ImportOut)
+@router.post("/cycles/{cycle_id}/import", response=ScoringImportOut)
 def import_files(
     request,
     cycle_id: int,
