@@ -20,6 +20,12 @@ class TableError(ValueError):
     """The file cannot be read as a table at all."""
 
 
+# Limits that keep a hostile or runaway file from tying up a worker: rows read (blank ones included)
+# and the unpacked size of an XLSX (a small zip can unpack to gigabytes).
+MAX_ROWS = 250_000
+MAX_UNPACKED_XLSX = 400 * 1024 * 1024
+
+
 @dataclass
 class Table:
     headers: list[str]
@@ -35,24 +41,37 @@ def _is_blank(cells: list[object]) -> bool:
     return all(clean_cell(c) == "" for c in cells)
 
 
-def read_table(data: bytes, filename: str, *, header_row: int = 1, sheet: str | None = None) -> Table:
+def read_table(
+    data: bytes, filename: str, *, header_row: int = 1, sheet: str | None = None, max_rows: int = MAX_ROWS
+) -> Table:
     """Parse DATA (an .xlsx or .csv file) into a Table; header names are trimmed text.
 
     Raises TableError with a Russian message when the file is not a readable table.
     """
     name = filename.lower()
     if name.endswith(".xlsx") or name.endswith(".xlsm"):
-        return _read_xlsx(data, header_row=header_row, sheet=sheet)
+        return _read_xlsx(data, header_row=header_row, sheet=sheet, max_rows=max_rows)
     if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(data, header_row=header_row)
+        return _read_csv(data, header_row=header_row, max_rows=max_rows)
     raise TableError(f"Файл «{filename}»: поддерживаются только XLSX и CSV")
 
 
-def _read_xlsx(data: bytes, *, header_row: int, sheet: str | None) -> Table:
+def _too_many_rows(number: int, header_row: int, max_rows: int) -> TableError:
+    return TableError(f"Строка {number}: в файле больше {max_rows} строк данных; разделите его на части")
+
+
+def _read_xlsx(data: bytes, *, header_row: int, sheet: str | None, max_rows: int) -> Table:
     import openpyxl
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TableError("Файл не является книгой XLSX (повреждён или другого формата)")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_XLSX:
+        raise TableError(
+            f"Книга XLSX в распакованном виде занимает {unpacked // (1024 * 1024)} МБ "
+            f"(допускается до {MAX_UNPACKED_XLSX // (1024 * 1024)} МБ)"
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types on broken files
@@ -66,6 +85,8 @@ def _read_xlsx(data: bytes, *, header_row: int, sheet: str | None) -> Table:
             worksheet = workbook.worksheets[0]
         table: Table | None = None
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > header_row + max_rows:
+                raise _too_many_rows(number, header_row, max_rows)
             cells = list(values)
             if number < header_row:
                 continue
@@ -92,7 +113,7 @@ def _decode(data: bytes) -> str:
     raise TableError("Не удалось определить кодировку CSV (ожидается UTF-8 или Windows-1251)")
 
 
-def _read_csv(data: bytes, *, header_row: int) -> Table:
+def _read_csv(data: bytes, *, header_row: int, max_rows: int) -> Table:
     if b"\x00" in data[:4096]:
         raise TableError("Файл CSV содержит двоичные данные")
     text = _decode(data)
@@ -106,6 +127,8 @@ def _read_csv(data: bytes, *, header_row: int) -> Table:
     table: Table | None = None
     try:
         for number, cells in enumerate(reader, start=1):
+            if number > header_row + max_rows:
+                raise _too_many_rows(number, header_row, max_rows)
             if number < header_row:
                 continue
             if table is None:

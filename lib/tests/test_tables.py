@@ -56,3 +56,37 @@ def test_helpers():
         "школа",
         "школы",
     ]
+
+
+def test_a_file_longer_than_the_limit_is_refused_with_the_row_named():
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["ИНН", "Наименование"])
+    for row in range(1, 31):
+        sheet.write_row(row, 0, [f"25000000{row:02d}", "Школа"])
+    workbook.close()
+    assert len(read_table(buffer.getvalue(), "r.xlsx", max_rows=30).rows) == 30
+    with pytest.raises(TableError, match="Строка 31: в файле больше 29 строк"):
+        read_table(buffer.getvalue(), "r.xlsx", max_rows=29)
+    csv_data = ("ИНН;Наименование\n" + "".join(f"25{i:08d};Школа\n" for i in range(40))).encode()
+    with pytest.raises(TableError, match="больше 30 строк"):
+        read_table(csv_data, "r.csv", max_rows=30)
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused(monkeypatch):
+    import io
+    import zipfile
+
+    from lib import tables
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 2_000_000)
+    monkeypatch.setattr(tables, "MAX_UNPACKED_XLSX", 1_000_000)
+    with pytest.raises(TableError, match="в распакованном виде"):
+        read_table(buffer.getvalue(), "bomb.xlsx")
