@@ -17,8 +17,10 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# and nginx for the production-stack test (it is skipped, with its reason, where nginx is missing).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null || true
 
 # The local PostgreSQL cluster the PostgreSQL half of the suite runs against.
 postgres:
