@@ -94,3 +94,15 @@ def test_result_file_is_served_only_to_who_may_see_the_job(
     assert b"".join(response.streaming_content).decode() == "ИНН;балл\n2500000001;87,5\n"
     assert "attachment" in response["Content-Disposition"]
     assert client_for(municipal_official).get(f"/jobs/{job.pk}/file/").status_code == 404
+
+
+@services.job_function("tests.points_somewhere")
+def _points_somewhere(job):
+    return {"url": "/registry/"}
+
+
+def test_finished_job_links_to_what_it_made(client_for, operator_user):
+    job = services.enqueue("tests.points_somewhere", "Пересчёт", operator_user)
+    page = client_for(operator_user).get(f"/jobs/{job.pk}/").content.decode()
+    assert 'href="/registry/"' in page
+    assert "Открыть результат" in page
