@@ -75,6 +75,14 @@ class Scope:
             return queryset.none()
         return queryset.filter(**{f"{path}__in": self.filter_organizations(_organizations())})
 
+    def filter_by_territory(self, queryset: models.QuerySet, path: str = "territory") -> models.QuerySet:
+        """Restrict any queryset whose rows belong to a territory reached by PATH (the territories in scope)."""
+        if self.sees_everything:
+            return queryset
+        if not self.territory_ids:
+            return queryset.none()
+        return queryset.filter(**{f"{path}__in": self.territory_ids})
+
     def organization_ids_subquery(self):
         return self.filter_organizations(_organizations()).values("pk")
 

@@ -17,18 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scopes import scope_for
 
 
-def _territory_scoped(queryset: models.QuerySet, user, path: str) -> models.QuerySet:
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
-    if not scope.territory_ids:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__in": scope.territory_ids})
-
-
 class CouncilQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "territory_id")
+        return scope_for(user).filter_by_territory(self, "territory")
 
 
 class Council(models.Model):
@@ -70,7 +61,7 @@ class MemberRole(models.TextChoices):
 
 class CouncilMemberQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "council__territory_id")
+        return scope_for(user).filter_by_territory(self, "council__territory")
 
     def active_on(self, day):
         return self.filter(models.Q(term_start__isnull=True) | models.Q(term_start__lte=day)).filter(
@@ -110,7 +101,7 @@ class CouncilMember(models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "council__territory_id")
+        return scope_for(user).filter_by_territory(self, "council__territory")
 
 
 class Meeting(models.Model):
@@ -225,7 +216,7 @@ DECISION_FOR_AGENDA = {
 
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "meeting__council__territory_id")
+        return scope_for(user).filter_by_territory(self, "meeting__council__territory")
 
     def adopted(self):
         return self.filter(adopted=True)

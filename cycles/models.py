@@ -127,15 +127,6 @@ class CycleOrganization(models.Model):
         return f"{self.organization} — {self.cycle}"
 
 
-def _territory_scoped(queryset: models.QuerySet, user, path: str = "territory") -> models.QuerySet:
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
-    if not scope.territory_ids:
-        return queryset.none()
-    return queryset.filter(**{f"{path}_id__in": scope.territory_ids})
-
-
 # Who acts in each phase (shown on the cycle page). Data, not code: adjust with the regional regulation.
 PHASE_ACTORS: dict[str, str] = {
     Phase.PREPARATION: _("орган управления образованием, общественный совет (перечень, техническое задание)"),
@@ -313,7 +304,7 @@ class TargetCode(models.TextChoices):
 
 class TerritoryScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user)
+        return scope_for(user).filter_by_territory(self)
 
 
 class TargetIndicatorPlan(models.Model):
@@ -387,7 +378,7 @@ QUARTER_LABELS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 class ActivityPlanItemQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "plan__territory")
+        return scope_for(user).filter_by_territory(self, "plan__territory")
 
 
 class ActivityPlanItem(models.Model):

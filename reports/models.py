@@ -16,15 +16,6 @@ from accounts.scopes import scope_for
 from reports.choices import DocumentKind, HeadActionKind, HeadCategory, ListGroup
 
 
-def _territory_scoped(queryset: models.QuerySet, user, path: str) -> models.QuerySet:
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
-    if not scope.territory_ids:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__in": scope.territory_ids})
-
-
 class HeadActionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_for(user).filter_by_organization(self, "cycle_organization__organization")
@@ -67,7 +58,7 @@ class HeadAction(models.Model):
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "territory_id")
+        return scope_for(user).filter_by_territory(self, "territory")
 
 
 class FollowUp(models.Model):
@@ -122,7 +113,7 @@ class FollowUp(models.Model):
 
 class ReportTemplateQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _territory_scoped(self, user, "territory_id")
+        return scope_for(user).filter_by_territory(self, "territory")
 
 
 def _template_path(instance: ReportTemplate, filename: str) -> str:
