@@ -36,12 +36,12 @@ demo: migrate
 # Serve the demo on http://127.0.0.1:8000 with a background worker for long jobs.
 run: demo
 	DEBUG=1 $(PY) manage.py collectstatic --no-input -v0
-	@DEBUG=1 $(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
+	@DEBUG=1 $(PY) manage.py worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: venv
-	DEBUG=1 $(PY) manage.py db_worker
+	DEBUG=1 $(PY) manage.py worker
 
 test: venv chromium postgres lint test-sqlite test-postgres
 
@@ -66,7 +66,7 @@ messages: venv
 clean:
 	rm -rf $(VENV) var
 
-# --- operations (docs/deployment.md) ----------------------------------------------------------------
+# --- operations (docs/deploy.md) ----------------------------------------------------------------
 .PHONY: backup restore verify-backup check-deploy fuzz test-deploy
 
 # Back up the configured database and MEDIA_ROOT into BACKUP_DIR (var/backups for the demo).

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# 2 × cores sync workers: requests are short and database-bound; long work goes to db_worker.
+# 2 × cores sync workers: requests are short and database-bound; long work goes to `manage.py worker`.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"

@@ -42,6 +42,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("начато"), null=True, blank=True)
     finished_at = models.DateTimeField(_("завершено"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # The lease: a worker started by ``manage.py worker`` stamps ``heartbeat_at`` of the jobs it runs;
+    # a job whose stamp is older than JOB_LEASE_SECONDS lost its worker and is queued again.
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    worker_id = models.CharField(_("исполнитель"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("последний сигнал исполнителя"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 """Security middleware: Content-Security-Policy with a per-request nonce, login lockout, request rate limits.
 
-Settings (see noko/settings.py and docs/deployment.md):
+Settings (see noko/settings.py and docs/deploy.md):
 
 - ``CSP_POLICY``: directive → list of sources; ``{nonce}`` in a source becomes ``'nonce-…'``.
   Templates that must have an inline script write ``<script nonce="{{ request.csp_nonce }}">``.

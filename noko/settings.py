@@ -1,7 +1,7 @@
 """Settings of the НОКО information system.
 
 Everything that differs between a laptop demo, CI and production comes from
-environment variables (see docs/deployment.md); values are validated at start-up.
+environment variables (see docs/deploy.md); values are validated at start-up.
 """
 
 from __future__ import annotations
@@ -143,6 +143,9 @@ if env_bool("NOKO_TASKS_IMMEDIATE", TESTING):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job whose worker sent no heartbeat for JOB_LEASE_SECONDS is queued again, up to JOB_MAX_ATTEMPTS runs.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=2)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
@@ -164,7 +167,7 @@ LOGGING = {
 # Public base URL used in survey links, QR codes and letters.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- Production hardening (docs/deployment.md) ------------------------------------------------------
+# --- Production hardening (docs/deploy.md) ------------------------------------------------------
 # Behind nginx: the proxy terminates TLS and sets X-Forwarded-Proto; TRUSTED_PROXIES lists the proxy
 # addresses whose X-Forwarded-For is believed (client addresses for rate limits).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Upgrade after the new code is in /opt/noko/app (git pull, or an unpacked release):
 # dependencies, a backup, migrations, static files, a graceful reload. On several hosts run it with
-# --migrate on ONE host first, then without --migrate on the others (see docs/deployment.md).
+# --migrate on ONE host first, then without --migrate on the others (see docs/deploy.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 APP_DIR=${NOKO_APP_DIR:-/opt/noko/app}

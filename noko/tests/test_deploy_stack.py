@@ -186,7 +186,7 @@ def test_production_stack_behind_nginx(tmp_path):
     processes = [
         subprocess.Popen([str(gunicorn), "-c", str(DEPLOY / "gunicorn.conf.py"), "noko.wsgi:application"],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "gunicorn.log").open("w")),
-        subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5", "-v0"],
+        subprocess.Popen([sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.5", "-v0"],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen(["nginx", "-c", str(main), "-p", str(tmp_path), "-g", "daemon off;"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),

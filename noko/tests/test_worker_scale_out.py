@@ -1,9 +1,10 @@
-"""Scale-out: three `db_worker` processes share one PostgreSQL queue.
+"""Scale-out: three `manage.py worker` processes share one PostgreSQL queue.
 
 A fresh database of its own (the test database's demo rows stay untouched) is migrated, 300 probe jobs
 are enqueued, and three real worker processes drain the queue. Every job runs exactly once, the work is
-spread over all three, progress is recorded, and a worker stopped with SIGTERM (what systemd sends)
-finishes its job before it exits.
+spread over all three, progress is recorded, a worker stopped with SIGTERM (what systemd sends)
+finishes its job before it exits, and the job of a worker killed with SIGKILL is run again by another
+worker once its lease runs out.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def queue_db(db):
     auth = f"{target.user}:{target.password}@" if target.password else f"{target.user}@"
     url = f"postgres://{auth}{target.host or '127.0.0.1'}:{target.port or 5432}/{name}"
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME")}
-    env.update(NOKO_TESTING="1", NOKO_TASKS_IMMEDIATE="0", DATABASE_URL=url, LOG_LEVEL="WARNING")
+    env.update(NOKO_TESTING="1", NOKO_TASKS_IMMEDIATE="0", DATABASE_URL=url, LOG_LEVEL="WARNING", JOB_LEASE_SECONDS="2")
     _manage(env, "migrate", "-v0")
     try:
         yield target, env
@@ -62,7 +63,7 @@ def _manage(env, *args, timeout=300) -> str:
 
 def _start_worker(env, worker_id: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload", "--no-startup-delay",
+        [sys.executable, "manage.py", "worker", "--interval", "0.2", "--no-reload", "--no-startup-delay",
          "--worker-id", worker_id, "-v0"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -142,4 +143,52 @@ def test_sigterm_lets_the_running_job_finish(queue_db):
     assert (status, done, result["pid"]) == ("done", 1, worker.pid)
     (task_status,) = conn.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchone()
     assert task_status == "SUCCESSFUL"
+    conn.close()
+
+
+def test_the_job_of_a_killed_worker_is_run_again_by_another(queue_db):
+    target, env = queue_db
+    _manage(env, "queue_probe", "--count", "1", "--sleep", "4")
+    conn = target.pg_connect(autocommit=True)
+    victim = _start_worker(env, "victim")
+    workers = [victim]
+    try:
+        _wait_until(
+            lambda: conn.execute("SELECT status = 'running' FROM jobs_job").fetchone()[0],
+            60,
+            "the long probe job did not start",
+        )
+        victim.kill()  # SIGKILL: no chance to finish or to say anything
+        victim.wait(timeout=30)
+        _manage(env, "queue_probe", "--count", "20", "--sleep", "0.05")
+        workers += [_start_worker(env, "survivor-1"), _start_worker(env, "survivor-2")]
+
+        def finished():
+            (left,) = conn.execute("SELECT count(*) FROM jobs_job WHERE status IN ('queued', 'running')").fetchone()
+            return left == 0
+
+        _wait_until(finished, 120, "the killed worker's job was not run again within 120 s")
+    finally:
+        _stop(workers)
+
+    rows = conn.execute(
+        "SELECT id, status, attempts, worker_id, progress_done, progress_total, result, task_id FROM jobs_job "
+        "ORDER BY id"
+    ).fetchall()
+    assert len(rows) == 21 and {row[1] for row in rows} == {"done"}
+    long_job, *probes = rows
+    _, _, attempts, worker_id, done, total, result, task_id = long_job
+    assert attempts == 2 and worker_id in ("survivor-1", "survivor-2")
+    assert (done, total) == (1, 1)  # progress restarted from zero, not counted twice
+    assert result["pid"] != victim.pid
+    assert all(row[2] == 1 and (row[4], row[5]) == (1, 1) for row in probes)  # the others ran exactly once
+    tasks = conn.execute(
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at"
+    ).fetchall()
+    assert tasks[0] == ("FAILED", ["victim"])  # the orphaned task is closed, not left running
+    assert [status for status, _ in tasks[1:]].count("SUCCESSFUL") == 21
+    (current,) = conn.execute(
+        "SELECT status FROM django_tasks_database_dbtaskresult WHERE id::text = %s", [task_id]
+    ).fetchone()
+    assert current == "SUCCESSFUL"
     conn.close()
