@@ -24,10 +24,7 @@ import datetime
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -36,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.report import figure
+from bench.server import free_port, start_gunicorn, stop
 from cycles.models import CycleOrganization, Phase
 from surveys import demo, progress, score_inputs, services
 from surveys.models import Campaign, Response, SurveyLink
@@ -124,51 +122,6 @@ def _count(campaigns: list[Campaign]) -> None:
 # --- HTTP ---------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.surveys_site.settings",
-        "DB_CONN_MAX_AGE": "60",
-        "PYTHONPATH": str(BASE),
-    }
-    workers = str(max(2, (os.cpu_count() or 1) * 2))
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "noko.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        workers,
-        "--chdir",
-        str(BASE),
-        "--log-level",
-        "warning",
-    ]
-    log = BASE / "var" / "bench-surveys-gunicorn.log"
-    log.parent.mkdir(exist_ok=True)
-    with log.open("wb") as stderr:
-        server = subprocess.Popen(command, env=env, cwd=BASE, stdout=subprocess.DEVNULL, stderr=stderr)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace")[-2000:]) from None
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 async def _load(base: str, links: list[tuple[str, int]], questionnaire_id: int, bare: bool, seconds: float, users: int):
     import aiohttp
 
@@ -216,21 +169,26 @@ async def _load(base: str, links: list[tuple[str, int]], questionnaire_id: int, 
     return acknowledged, latencies, retries, errors, time.perf_counter() - started
 
 
-def _http(campaigns: list[Campaign]) -> None:
-    seconds = float(os.environ.get("SURVEYS_BENCH_SECONDS", "10"))
-    users = int(os.environ.get("SURVEYS_BENCH_CONCURRENCY", "16"))
+def open_links(campaigns: list[Campaign]) -> list[tuple[str, int]]:
+    """Open the campaigns today and return (link code, cycle organization id) of every current survey link."""
     today = timezone.localdate()
     Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).update(
         opens_on=today - datetime.timedelta(days=10), closes_on=today + datetime.timedelta(days=10)
     )
-    links = list(
+    return list(
         SurveyLink.objects.filter(cycle_organization__cycle__phase=Phase.COLLECTION).values_list(
             "code", "cycle_organization_id"
         )
     )
+
+
+def _http(campaigns: list[Campaign]) -> None:
+    seconds = float(os.environ.get("SURVEYS_BENCH_SECONDS", "10"))
+    users = int(os.environ.get("SURVEYS_BENCH_CONCURRENCY", "16"))
+    links = open_links(campaigns)
     questionnaire_id = campaigns[0].questionnaire_id
-    port = _free_port()
-    server = _start_server(port)
+    port = free_port()
+    server = start_gunicorn(port, "bench-surveys-gunicorn.log")
     base = f"http://127.0.0.1:{port}"
     try:
         results = {}
@@ -266,8 +224,4 @@ def _http(campaigns: list[Campaign]) -> None:
             f"10× peak = {10 * EXPECTED_PEAK_PER_S:.1f} answers/s",
         )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
