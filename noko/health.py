@@ -4,7 +4,8 @@
                     The queue backlog is reported too (``status: degraded`` when it is too old) but
                     does not fail the check: a slow queue is no reason to take a web host out.
 ``/healthz/queue``  503 also when the oldest waiting background task is older than
-                    ``HEALTH_QUEUE_MAX_AGE`` seconds (workers stopped or overloaded) — for monitoring.
+                    ``HEALTH_QUEUE_MAX_AGE`` seconds (workers stopped or overloaded), or when a job
+                    lost its worker and no live worker took it back within two leases — for monitoring.
 
 ``HealthCheckMiddleware`` sits first in MIDDLEWARE and answers these two paths before the host
 check and the HTTPS redirect, so a balancer may probe a host by its address over plain HTTP.
@@ -68,17 +69,29 @@ def check_queue() -> dict:
     from django.db.models import Count, Min, Q
     from django_tasks_db.models import DBTaskResult
 
+    from jobs.models import Job
+
     max_age = getattr(settings, "HEALTH_QUEUE_MAX_AGE", 900)
     now = timezone.now()
     try:
         ready = DBTaskResult.objects.ready()
         waiting = ready.aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
         running = DBTaskResult.objects.filter(Q(status="RUNNING")).aggregate(n=Count("pk"), oldest=Min("started_at"))
+        # the reaper of any live worker takes such a job back within a lease; two leases late means none is alive
+        lost = (
+            Job.objects.filter(
+                status=Job.Status.RUNNING,
+                heartbeat_at__lt=now - timezone.timedelta(seconds=2 * settings.JOB_LEASE_SECONDS),
+            )
+            .exclude(worker_id="")
+            .count()
+        )
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     oldest_waiting = _age(waiting["oldest"], now)
     return {
-        "ok": oldest_waiting is None or oldest_waiting <= max_age,
+        "ok": (oldest_waiting is None or oldest_waiting <= max_age) and not lost,
+        "lost_jobs": lost,
         "waiting": waiting["n"],
         "oldest_waiting_age_seconds": oldest_waiting,
         "running": running["n"],

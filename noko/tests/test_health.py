@@ -81,6 +81,35 @@ def test_fresh_backlog_is_healthy(db):
     assert response.json()["checks"]["queue"]["waiting"] == 3
 
 
+@override_settings(JOB_LEASE_SECONDS=60)
+def test_a_job_no_live_worker_took_back_fails_the_queue_check(db):
+    from jobs.models import Job
+
+    DBTaskResult.objects.all().delete()
+    now = timezone.now()
+    Job.objects.create(
+        kind="noko.queue_probe",
+        title="a",
+        status=Job.Status.RUNNING,
+        worker_id="h-1",
+        heartbeat_at=now - timedelta(seconds=90),
+    )  # late, but a live reaper is still due
+    Job.objects.create(
+        kind="noko.queue_probe",
+        title="b",
+        status=Job.Status.RUNNING,
+        worker_id="",
+        heartbeat_at=now - timedelta(seconds=900),
+    )  # run by a plain db_worker: holds no lease
+    assert Client().get("/healthz/queue").json()["checks"]["queue"]["lost_jobs"] == 0
+    Job.objects.create(kind="noko.queue_probe", title="c", status=Job.Status.RUNNING, worker_id="h-2",
+                       heartbeat_at=now - timedelta(seconds=121))  # fmt: skip
+    response = Client().get("/healthz/queue")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue"]["lost_jobs"] == 1
+    assert Client().get("/healthz").status_code == 200  # web hosts stay in the pool
+
+
 def test_pending_migrations_fail_healthz(db):
     with mock.patch.object(health, "pending_migrations", return_value=2):
         response = Client().get("/healthz")
