@@ -10,10 +10,12 @@ run again by another worker instead of staying "running" for ever.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from django.conf import settings
 from django.db import connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from jobs import services
@@ -53,6 +55,9 @@ class Command(DbWorkerCommand):
     )
 
     def handle(self, *args, worker_id: str, **options):
+        if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true" and not options.get("batch"):
+            # the watching parent of --reload runs no task; its child process keeps the lease
+            return super().handle(*args, worker_id=worker_id, **options)
         services.CURRENT_WORKER = worker_id
         keeper = LeaseKeeper(worker_id, max(0.5, settings.JOB_LEASE_SECONDS / 4))
         keeper.tick()  # take back what lost workers left before taking new work
