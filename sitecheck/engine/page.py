@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -60,14 +61,14 @@ def norm_text(text: str) -> str:
     return " ".join(text.split())  # str.split() also splits on no-break spaces
 
 
-@dataclass
+@dataclass(slots=True)
 class Instance:
-    """One element carrying an itemprop name."""
+    """One element carrying an itemprop name (read-only once the page is parsed: cells may share one)."""
 
     name: str
     hidden: bool
     status: str  # ok / empty / placeholder
-    value: str
+    value: str  # the start of the content; of a parent element, only on the first visible one of its name
     typo: str = ""
     parents: frozenset[str] = frozenset()  # names of enclosing parent elements (for orphans)
     children: dict[str, str] | None = None  # for parent elements: child name → best content status
@@ -125,7 +126,8 @@ def _content_status(node, rulebook: RuleBook) -> tuple[str, str, str]:
             hrefs.append((attrs.get("href") or "").strip())
         elif tag in ("img", "source", "embed", "iframe", "object"):
             hrefs.append((attrs.get("src") or attrs.get("data") or "").strip())
-        else:
+        elif not text or rulebook.is_placeholder(text):
+            # links inside decide only an element without real text of its own (below: real text → ok)
             for link in node.css("a[href]"):
                 hrefs.append((link.attributes.get("href") or "").strip())
     snippet = text[:VALUE_SNIPPET]
@@ -143,6 +145,16 @@ def _content_status(node, rulebook: RuleBook) -> tuple[str, str, str]:
     return OK, snippet, typo
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Marking:
+    """What one raw ``itemprop`` value means: worked out once per page for each distinct value; compared by identity."""
+
+    names: tuple[str, ...]
+    parents: tuple[str, ...]  # the names that are parents in the rule book
+    top: bool  # a name is a top-level rule of some section
+    is_global: bool  # a name is a global property (addRef)
+
+
 def parse_page(
     url: str,
     text: str,
@@ -156,6 +168,7 @@ def parse_page(
     if parent_names is None:
         parent_names = _parent_names(rulebook)
     top_names = _top_names(rulebook)
+    global_props = rulebook.global_props
 
     hidden_ids: set[int] = set()
     for node in tree.css("[style]"):
@@ -164,89 +177,130 @@ def parse_page(
     for node in tree.css("[hidden]"):
         hidden_ids.update(x.mem_id for x in node.css("[itemprop]"))
 
-    nodes = tree.css("[itemprop]")
-    enclosing: dict[int, set[str]] = {}
-    parent_nodes = []
-    node_names: list[tuple[object, list[str]]] = []
-    names_by_id: dict[int, list[str]] = {}
+    # one pass over the itemprop elements; a raw attribute value is split and classified once
+    markings: dict[str | None, _Marking | None] = {}
+    marked: list[tuple[object, int, _Marking]] = []
+    parent_nodes: list[tuple[object, int, _Marking]] = []
+    marking_of: dict[int, _Marking] = {}
     empty = 0
-    for node in nodes:
-        names = clean_names(node.attributes.get("itemprop"))
-        if not names:
+    for node in tree.css("[itemprop]"):
+        raw = node.attrs.get("itemprop")
+        try:
+            marking = markings[raw]
+        except KeyError:
+            marking = markings[raw] = _marking(raw, parent_names, top_names, global_props)
+        if marking is None:
             empty += 1
             continue
-        node_names.append((node, names))
-        names_by_id[node.mem_id] = names
-        if any(n in parent_names for n in names):
-            parent_nodes.append((node, names))
+        mem = node.mem_id
+        entry = (node, mem, marking)
+        marked.append(entry)
+        marking_of[mem] = marking
+        if marking.parents:
+            parent_nodes.append(entry)
 
     status_cache: dict[int, tuple[str, str, str]] = {}
 
-    def status_of(node) -> tuple[str, str, str]:
-        key = node.mem_id
-        cached = status_cache.get(key)
+    def status_of(node, mem: int) -> tuple[str, str, str]:
+        cached = status_cache.get(mem)
         if cached is None:
-            cached = status_cache[key] = _content_status(node, rulebook)
+            cached = status_cache[mem] = _content_status(node, rulebook)
         return cached
 
+    # Children of parent elements, per element (= per row). The content of a child matters only until
+    # one good value was seen under the same parent name (union over rows); per-row completeness needs
+    # the names alone. "Every (parent, child) pair already has a good value" only ever turns true, so
+    # it is remembered per (parent names, child names) and a 700-row staff table costs a few lookups a cell.
     children_of: dict[int, dict[str, str]] = {}
     best_child: dict[tuple[str, str], str] = {}  # (parent, child) → best content status seen so far
-    for node, names in parent_nodes:
+    settled: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    enclosing: dict[int, frozenset[str]] = {}  # element → names of the parent elements around it
+    parent_sets: dict[tuple[str, ...], frozenset[str]] = {}
+    for node, own, marking in parent_nodes:
+        own_parents = marking.parents
+        own_set = parent_sets.get(own_parents)
+        if own_set is None:
+            own_set = parent_sets[own_parents] = frozenset(own_parents)
+        done = settled.setdefault(own_parents, set())
         found: dict[str, str] = {}
-        own = node.mem_id
-        own_parents = [n for n in names if n in parent_names]
         for desc in node.css("[itemprop]"):
-            if desc.mem_id == own or desc.mem_id in hidden_ids:
+            mem = desc.mem_id
+            if mem == own or mem in hidden_ids:
                 continue
-            desc_names = names_by_id.get(desc.mem_id)
-            if not desc_names:
+            desc_marking = marking_of.get(mem)
+            if desc_marking is None:
                 continue
-            # the content of a child matters only until one good value was seen (union over rows);
-            # per-row completeness needs the names alone — this keeps 600-row staff tables fast
-            if all(best_child.get((p, n)) == OK for p in own_parents for n in desc_names):
-                status = OK
+            desc_names = desc_marking.names
+            if desc_names in done or _all_ok(best_child, own_parents, desc_names, done):
+                for name in desc_names:
+                    found[name] = OK
             else:
-                status = status_of(desc)[0]
+                status = status_of(desc, mem)[0]
                 for p in own_parents:
                     for n in desc_names:
                         key = (p, n)
-                        best_child[key] = better(status, best_child[key]) if key in best_child else status
-            for name in desc_names:
-                found[name] = better(status, found[name]) if name in found else status
-            enclosing.setdefault(desc.mem_id, set()).update(own_parents)
+                        seen = best_child.get(key)
+                        best_child[key] = status if seen is None else better(status, seen)
+                for name in desc_names:
+                    seen = found.get(name)
+                    found[name] = status if seen is None else better(status, seen)
+            around = enclosing.get(mem)
+            enclosing[mem] = own_set if around is None or around is own_set else around | own_set
         children_of[own] = found
 
     items: dict[str, list[Instance]] = {}
     addrefs: list[str] = []
     base = _base_url(tree, url)
-    for node, names in node_names:
-        mem = node.mem_id
-        if mem in children_of:
-            kids = children_of[mem]
-            own_text = norm_text(node.text(deep=True, separator=" ")[:400])
-            status = OK if kids or (own_text and not rulebook.is_placeholder(own_text)) else EMPTY
-            snippet, typo = own_text[:VALUE_SNIPPET], ""
-        elif mem not in enclosing or any(n in top_names for n in names):
-            kids = None
-            status, snippet, typo = status_of(node)
-        else:
-            # a child-only name inside a parent: its content was judged with the parent's rows
-            kids, status, snippet, typo = None, OK, "", ""
-        parents = frozenset(enclosing.get(mem, ()))
+    no_parents: frozenset[str] = frozenset()
+    # a child-only name inside a parent carries nothing of its own (its content was judged with the
+    # parent's rows): identical instances are shared instead of made once per cell; instances are
+    # never changed after this point
+    shared: dict[tuple[_Marking, bool, frozenset[str]], list[tuple[Any, Instance]]] = {}
+    valued: set[str] = set()  # parent names whose first visible element got its value
+    for node, mem, marking in marked:
         hidden = mem in hidden_ids
-        for name in names:
-            items.setdefault(name, []).append(
-                Instance(
-                    name=name,
-                    hidden=hidden,
-                    status=status,
-                    value=snippet,
-                    typo=typo,
-                    parents=parents,
-                    children=kids if name in parent_names else None,
+        parents = enclosing.get(mem, no_parents)
+        kids = children_of.get(mem)
+        if kids is None and mem in enclosing and not marking.top:
+            key = (marking, hidden, parents)
+            group = shared.get(key)
+            if group is None:
+                group = shared[key] = [
+                    (items.setdefault(name, []).append, Instance(name, hidden, OK, "", "", parents))
+                    for name in marking.names
+                ]
+            for append, instance in group:
+                append(instance)
+        else:
+            if kids is not None:
+                # a row's text decides only the status of a row without children and the value shown
+                # for the first visible element of its name (the report shows one); other rows skip it
+                if not kids or (not hidden and not valued.issuperset(marking.names)):
+                    own_text = norm_text(node.text(deep=True, separator=" ")[:400])
+                    if not hidden:
+                        valued.update(marking.names)
+                else:
+                    own_text = ""
+                status = OK if kids or (own_text and not rulebook.is_placeholder(own_text)) else EMPTY
+                snippet, typo = own_text[:VALUE_SNIPPET], ""
+            else:
+                status, snippet, typo = status_of(node, mem)
+            for name in marking.names:
+                items.setdefault(name, []).append(
+                    Instance(
+                        name=name,
+                        hidden=hidden,
+                        status=status,
+                        value=snippet,
+                        typo=typo,
+                        parents=parents,
+                        children=kids if name in parent_names else None,
+                    )
                 )
-            )
-            if name in rulebook.global_props and not hidden:
+        if marking.is_global and not hidden:
+            for name in marking.names:
+                if name not in global_props:
+                    continue
                 href = node.attributes.get("href") if node.tag == "a" else None
                 if href is None:
                     link = node.css_first("a[href]")
@@ -265,9 +319,31 @@ def parse_page(
         addrefs=addrefs,
         signals=_signals(tree, base, rulebook, full=signals),
         refresh_to=_refresh(tree, base),
-        itemprop_count=len(node_names),
+        itemprop_count=len(marked),
     )
     return page
+
+
+def _marking(raw: str | None, parent_names, top_names, global_props) -> _Marking | None:
+    names = tuple(clean_names(raw))
+    if not names:
+        return None
+    return _Marking(
+        names=names,
+        parents=tuple(n for n in names if n in parent_names),
+        top=any(n in top_names for n in names),
+        is_global=any(n in global_props for n in names),
+    )
+
+
+def _all_ok(best_child: dict, parents: tuple[str, ...], names: tuple[str, ...], done: set) -> bool:
+    """Whether every (parent, child) pair already has a good value; remembered in ``done`` once true."""
+    for p in parents:
+        for n in names:
+            if best_child.get((p, n)) != OK:
+                return False
+    done.add(names)
+    return True
 
 
 def _parent_names(rulebook: RuleBook) -> frozenset[str]:
@@ -318,22 +394,27 @@ def _is_placeholder_href(href: str, rulebook: RuleBook) -> bool:
 
 def _signals(tree, base: str, rulebook: RuleBook, *, full: bool) -> PageSignals:
     sig = PageSignals()
+    targets: dict[str, tuple[bool, str]] = {}  # href as written → (placeholder, absolute URL): menus repeat
     for a in tree.css("a[href], area[href]"):
-        raw = a.attributes.get("href") or ""
+        attrs = a.attributes
+        raw = attrs.get("href") or ""
         lowered = raw.strip().lower()
-        text = norm_text(a.text(deep=True, separator=" ")).lower().replace("ё", "е")
-        if not text:
-            text = norm_text(a.attributes.get("title") or a.attributes.get("aria-label") or "").lower()
         if lowered.startswith("tel:"):
             sig.tel_links.append(raw.strip()[4:])
             continue
         if lowered.startswith("mailto:"):
             sig.mailto_links.append(raw.strip()[7:])
             continue
-        placeholder = _is_placeholder_href(raw, rulebook) or lowered.startswith("javascript:")
-        url = "" if placeholder else _absolute(base, raw)
+        text = norm_text(a.text(deep=True, separator=" ")).lower().replace("ё", "е")
+        if not text:
+            text = norm_text(attrs.get("title") or attrs.get("aria-label") or "").lower()
+        target = targets.get(raw)
+        if target is None:
+            placeholder = _is_placeholder_href(raw, rulebook) or lowered.startswith("javascript:")
+            target = targets[raw] = (placeholder, "" if placeholder else _absolute(base, raw))
+        placeholder, url = target
         sig.links.append(Link(url=url, text=text, raw=raw, placeholder=placeholder))
-        onclick = a.attributes.get("onclick")
+        onclick = attrs.get("onclick")
         if onclick:
             sig.links.extend(_js_links(base, onclick, text))
     if not full:
