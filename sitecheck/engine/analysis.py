@@ -144,7 +144,7 @@ def check_section(
     top = section.top_names
     for child_name in sorted(section.child_names - top):
         owners = {p for p, r in parents.items() if any(c.name == child_name for c in r.children)}
-        orphans = [i for i in _instances(pages, child_name) if not i.hidden and not (i.parents & owners)]
+        orphans = [i for i in _instances(pages, child_name) if not i.hidden and i.parents.isdisjoint(owners)]
         if orphans:
             findings.append(
                 Finding(
@@ -296,11 +296,21 @@ def _parent_finding(
     children = [c for c in rule.children if c.applies(org_type)]
     req_children = [c for c in children if c.is_required(org_type, as_of) or c.req == "R"]
     mr9_children = [c for c in rule.children if c.mr9_required(as_of)]
+    # union over rows: a child's first status, raised to ok by any good value; a row whose children all
+    # have a good value already changes nothing (most rows of a long table)
     union: dict[str, str] = {}
+    settled: set[str] = set()
     for inst in visible:
-        for name, status in (inst.children or {}).items():
-            union[name] = status if name not in union or status == OK else union[name]
+        kids = inst.children
+        if not kids or kids.keys() <= settled:
+            continue
+        for name, status in kids.items():
+            if name not in union or status == OK:
+                union[name] = status
+                if status == OK:
+                    settled.add(name)
     eff_required = [c for c in req_children if c.is_required(org_type, as_of)]
+    eff_names = {c.name for c in eff_required}
     missing = [c.name for c in eff_required if c.name not in union]
     finding.data["children_missing"] = missing
     finding.data["children_missing_mr9"] = [c.name for c in mr9_children if c.name not in union]
@@ -309,6 +319,8 @@ def _parent_finding(
     missing_counts: dict[str, int] = {}
     for inst in visible:
         kids = inst.children or {}
+        if kids.keys() >= eff_names:
+            continue
         lacking = [c.name for c in eff_required if c.name not in kids]
         if lacking:
             rows_incomplete += 1
