@@ -138,20 +138,38 @@ class _ByOrganizationQuerySet(models.QuerySet):
 class ScoreInput(models.Model):
     """One named number (lib.score_inputs key) for one organization of a cycle."""
 
-    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by scoring.services (tens of thousands of rows per computation): the foreign keys are kept
+    # by Django (on_delete), not by a database check per written row. No index of their own: the (cycle, …)
+    # index and the unique constraint below begin with these columns.
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        verbose_name=_("цикл"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     cycle_organization = models.ForeignKey(
         "cycles.CycleOrganization",
         verbose_name=_("организация в цикле"),
         on_delete=models.CASCADE,
         related_name="score_inputs",
+        db_index=False,
+        db_constraint=False,
     )
     key = models.CharField(_("ключ"), max_length=80)
     value = models.DecimalField(_("значение"), max_digits=14, decimal_places=4)
     source = models.CharField(_("источник"), max_length=20, choices=InputSource.choices)
     detail = models.JSONField(_("подробности"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    # SET_NULL is kept by Django, as the other foreign keys of the bulk-written rows
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("изменил"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
     )
 
     objects = _ByOrganizationQuerySet.as_manager()
@@ -219,15 +237,32 @@ class ResultQuerySet(_ByOrganizationQuerySet):
 class Result(models.Model):
     """A computed value: one indicator, criterion or the total of one organization of a cycle."""
 
-    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by scoring.services (tens of thousands of rows per computation): the foreign keys are kept
+    # by Django (on_delete), not by a database check per written row. No index of their own: the (cycle, …)
+    # index and the unique constraint below begin with these columns.
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        verbose_name=_("цикл"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     cycle_organization = models.ForeignKey(
         "cycles.CycleOrganization",
         verbose_name=_("организация в цикле"),
         on_delete=models.CASCADE,
         related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
+    # PROTECT is kept by Django, as the other foreign keys of the bulk-written rows
     methodology = models.ForeignKey(
-        Methodology, verbose_name=_("методика"), on_delete=models.PROTECT, related_name="results"
+        Methodology,
+        verbose_name=_("методика"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_constraint=False,
     )
     methodology_version = models.CharField(_("версия методики"), max_length=40)
     level = models.CharField(_("уровень"), max_length=20, choices=Level.choices)
@@ -275,12 +310,24 @@ class Result(models.Model):
 class Rating(models.Model):
     """A place of an organization by the total or one criterion within a cycle (or a type / municipality)."""
 
-    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by scoring.services (tens of thousands of rows per computation): the foreign keys are kept
+    # by Django (on_delete), not by a database check per written row. No index of their own: the (cycle, …)
+    # index and the unique constraint below begin with these columns.
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        verbose_name=_("цикл"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     cycle_organization = models.ForeignKey(
         "cycles.CycleOrganization",
         verbose_name=_("организация в цикле"),
         on_delete=models.CASCADE,
         related_name="ratings",
+        db_index=False,
+        db_constraint=False,
     )
     code = models.CharField(_("по показателю"), max_length=10)
     group = models.CharField(_("группа"), max_length=20, choices=RatingGroup.choices, default=RatingGroup.CYCLE)
@@ -321,12 +368,18 @@ class Shortcoming(models.Model):
     items that point at it keep their reference.
     """
 
-    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+")
+    # Written in bulk by scoring.services: the foreign keys are kept by Django (on_delete), not by a database
+    # check per written row; ``cycle_organization`` has no index of its own (the unique constraint begins with it)
+    cycle = models.ForeignKey(
+        "cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     cycle_organization = models.ForeignKey(
         "cycles.CycleOrganization",
         verbose_name=_("организация в цикле"),
         on_delete=models.CASCADE,
         related_name="shortcomings",
+        db_index=False,
+        db_constraint=False,
     )
     indicator_code = models.CharField(_("показатель"), max_length=10)
     criterion_code = models.CharField(_("критерий"), max_length=10)
@@ -359,3 +412,49 @@ class Shortcoming(models.Model):
     @property
     def criterion_display(self) -> str:
         return display_code(self.criterion_code)
+
+
+class InputImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from cycles.models import Cycle
+
+        return self.filter(cycle__in=Cycle.objects.visible_to(user))
+
+
+class InputImport(models.Model):
+    """Operator's input files too large to load while the page waits: kept until a background job has checked and
+    loaded them (``scoring.services.start_import``); the job's report, with the errors naming file, row and
+    column, stays here."""
+
+    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("цикл"), on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("загрузил"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("загружено"), auto_now_add=True)
+    reason = models.TextField(_("основание изменения"), blank=True)
+    dry_run = models.BooleanField(_("только проверка"), default=False)
+    files = models.JSONField(_("файлы"), default=list, blank=True)  # [{"name", "path", "size"}]
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("фоновое задание"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    report = models.JSONField(_("итог проверки и загрузки"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("обработано"), null=True, blank=True)
+
+    objects = InputImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("загрузка исходных данных")
+        verbose_name_plural = _("загрузки исходных данных")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(f["name"] for f in self.files) or f"#{self.pk}"
+
+    @property
+    def size(self) -> int:
+        return sum(f.get("size", 0) for f in self.files)

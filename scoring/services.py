@@ -6,20 +6,21 @@ an audit entry in the same transaction. Views, the API, jobs and commands call t
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, TextField
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -29,11 +30,12 @@ from audit.services import log_action
 from cycles.models import Cycle, CycleOrganization
 from lib import score_inputs as K
 from lib.scoring_math import MethodologySpec, OrgScore, competition_ranks, quantize, score
-from scoring import fastdb, importers
+from scoring import conf, fastdb, importers
 from scoring.choices import InputSource, Level, RatingGroup, ResultStatus, Severity, ShortcomingKind
 from scoring.models import (
     CRITERION_CODES,
     TOTAL_CODE,
+    InputImport,
     Methodology,
     Rating,
     Result,
@@ -253,52 +255,112 @@ class WriteReport:
     changes: list[dict[str, Any]] = field(default_factory=list)  # the first ones, for the audit entry
 
 
+# The stored inputs of one cycle: {(cycle organization id, key): [pk, value, source, detail]}; read once per
+# computation and kept up to date by the writes of the same computation (pk None = inserted by it).
+StoredInputs = dict[tuple[int, str], list]
+
+INPUT_FIELDS = ["cycle", "cycle_organization", "key", "value", "source", "detail", "updated_at", "updated_by"]
+KNOWN_KEYS = frozenset(K.ALL_KEYS)
+KNOWN_SOURCES = frozenset(InputSource.values)
+
+
+def stored_inputs(cycle_ids: Iterable[int]) -> dict[int, StoredInputs]:
+    """Every ScoreInput row of the cycles in one query, details parsed only when not empty."""
+    ids = list(cycle_ids)
+    found: dict[int, StoredInputs] = {cycle_id: {} for cycle_id in ids}
+    if not ids:
+        return found
+    # one indexed scan by cycle, unsorted (no join, no server-side cursor: PostgreSQL plans those for the
+    # first rows)
+    rows = (
+        ScoreInput.objects.filter(cycle_id__in=ids)
+        .order_by()
+        .annotate(raw_detail=Cast("detail", TextField()))
+        .values_list("pk", "cycle_id", "cycle_organization_id", "key", "value", "source", "raw_detail")
+    )
+    for pk, cycle_id, entry_id, key, value, source, raw in rows:
+        found[cycle_id][(entry_id, key)] = [pk, value, source, _detail(raw)]
+    return found
+
+
+@dataclass
+class _InputWrites:
+    updates: list[tuple] = field(default_factory=list)  # (pk, value, source, detail, updated_at, updated_by)
+    inserts: list[tuple] = field(default_factory=list)  # INPUT_FIELDS
+    pending: dict[tuple[int, str], int] = field(default_factory=dict)  # (entry, key) → index in inserts
+
+    def apply(self) -> None:
+        fastdb.update_rows(ScoreInput, ["value", "source", "detail", "updated_at", "updated_by"], self.updates)
+        fastdb.insert_rows(ScoreInput, INPUT_FIELDS, self.inserts)
+
+
+def _diff_inputs(
+    user,
+    cycle_id: int,
+    rows: Iterable[tuple[int, str, Decimal, str, dict]],
+    stored: StoredInputs,
+    writes: _InputWrites,
+    *,
+    keep_operator: bool = False,
+) -> WriteReport:
+    """Compare (cycle organization id, key, value, source, detail) rows with STORED; queue what changed in
+    WRITES and bring STORED up to date. A changed row is updated in place."""
+    report = WriteReport()
+    now = timezone.now()
+    actor_id = user.pk if getattr(user, "pk", None) else None
+    for entry_id, key, value, source, detail in rows:
+        value = quantize(Decimal(value), 4)
+        detail = detail or {}
+        current = stored.get((entry_id, key))
+        if current is None:
+            report.created += 1
+            writes.pending[(entry_id, key)] = len(writes.inserts)
+            writes.inserts.append((cycle_id, entry_id, key, value, source, detail, now, actor_id))
+            stored[(entry_id, key)] = [None, value, source, detail]
+            continue
+        pk, old_value, old_source, old_detail = current
+        if keep_operator and old_source in OPERATOR_SOURCES and source not in OPERATOR_SOURCES:
+            report.kept_operator += 1
+            continue
+        if old_value == value and old_source == source and old_detail == detail:
+            report.unchanged += 1
+            continue
+        report.changed += 1
+        if len(report.changes) < 500:
+            report.changes.append(
+                {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
+            )
+        current[1:] = [value, source, detail]
+        if pk is None:  # inserted by this very write: replace the queued row
+            writes.inserts[writes.pending[(entry_id, key)]] = (
+                cycle_id,
+                entry_id,
+                key,
+                value,
+                source,
+                detail,
+                now,
+                actor_id,
+            )
+        else:
+            writes.updates.append((pk, value, source, detail, now, actor_id))
+    return report
+
+
 def _write_inputs(
     user,
     cycle: Cycle,
     rows: Iterable[tuple[int, str, Decimal, str, dict]],
     *,
     keep_operator: bool = False,
+    stored: StoredInputs | None = None,
 ) -> WriteReport:
     """Upsert (cycle organization id, key, value, source, detail) rows; returns what changed."""
-    report = WriteReport()
-    existing = {
-        (entry_id, key): (pk, value, source, _detail(raw))
-        for pk, entry_id, key, value, source, raw in ScoreInput.objects.filter(cycle=cycle)
-        .annotate(raw_detail=Cast("detail", TextField()))
-        .values_list("pk", "cycle_organization_id", "key", "value", "source", "raw_detail")
-    }
-    to_insert: list[tuple] = []
-    replaced: list[int] = []
-    now = timezone.now()
-    actor_id = user.pk if getattr(user, "pk", None) else None
-    for entry_id, key, value, source, detail in rows:
-        value = quantize(Decimal(value), 4)
-        current = existing.get((entry_id, key))
-        if current is not None:
-            pk, old_value, old_source, old_detail = current
-            if keep_operator and old_source in OPERATOR_SOURCES and source not in OPERATOR_SOURCES:
-                report.kept_operator += 1
-                continue
-            if old_value == value and old_source == source and (old_detail or {}) == (detail or {}):
-                report.unchanged += 1
-                continue
-            replaced.append(pk)
-            report.changed += 1
-            if len(report.changes) < 500:
-                report.changes.append(
-                    {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
-                )
-        else:
-            report.created += 1
-        to_insert.append((cycle.pk, entry_id, key, value, source, detail or {}, now, actor_id))
-    # a changed value is written as a new row (nothing refers to ScoreInput rows by id)
-    fastdb.delete_ids(ScoreInput, replaced)
-    fastdb.insert_rows(
-        ScoreInput,
-        ["cycle", "cycle_organization", "key", "value", "source", "detail", "updated_at", "updated_by"],
-        to_insert,
-    )
+    if stored is None:
+        stored = stored_inputs([cycle.pk])[cycle.pk]
+    writes = _InputWrites()
+    report = _diff_inputs(user, cycle.pk, rows, stored, writes, keep_operator=keep_operator)
+    writes.apply()
     return report
 
 
@@ -331,57 +393,120 @@ def gather_inputs(user, cycle: Cycle, *, reason: str = "", override_operator: bo
     Apps without the module are skipped; a provider that fails is reported, not fatal. Values an operator
     imported or entered by hand are kept unless ``override_operator``.
     """
-    _check(can_compute(user, cycle))
-    report = GatherReport()
-    entries = set(cycle.entries.included().values_list("pk", flat=True))
-    rows: list[tuple[int, str, Decimal, str, dict]] = []
-    seen: set[tuple[int, str]] = set()
-    for app, module in provider_modules():
+    return gather_many(user, [cycle], reason=reason, override_operator=override_operator)[cycle.pk]
+
+
+def _provided(app: str, module, cycles: list[Cycle], reports: dict[int, GatherReport], cycle_of: dict[int, int]):
+    """Everything APP provides for CYCLES: one ``provide_many(cycles)`` call when the module has it (a region
+    in a few queries), else ``provide(cycle)`` per cycle. A failure is a warning of the cycle it concerns."""
+    many = getattr(module, "provide_many", None)
+    if many is not None and len(cycles) > 1:
         try:
-            values = list(module.provide(cycle))
+            values = list(many(cycles))
+        except NotImplementedError:
+            return []
+        except Exception:  # retried cycle by cycle, so that one cycle's failure stays that cycle's warning
+            log.exception("score input provider %s failed for several cycles", app)
+        else:
+            counts = Counter(cycle_of.get(v.cycle_organization_id) for v in values)
+            for cycle in cycles:
+                reports[cycle.pk].apps[app] = counts.get(cycle.pk, 0)
+            return values
+    values = []
+    for cycle in cycles:
+        try:
+            got = list(module.provide(cycle))
         except NotImplementedError:
             continue
         except Exception as exc:  # one broken provider must not stop the computation of the others
             log.exception("score input provider %s failed", app)
-            report.warnings.append(f"Модуль «{app}» не передал данные: {exc}")
+            reports[cycle.pk].warnings.append(f"Модуль «{app}» не передал данные: {exc}")
             continue
-        report.apps[app] = len(values)
-        for item in values:
-            if item.cycle_organization_id not in entries:
+        reports[cycle.pk].apps[app] = len(got)
+        values += got
+    return values
+
+
+def gather_many(
+    user,
+    cycles: Iterable[Cycle],
+    *,
+    reason: str = "",
+    override_operator: bool = False,
+    stored: dict[int, StoredInputs] | None = None,
+) -> dict[int, GatherReport]:
+    """``gather_inputs`` for many cycles at once: one pass of each collecting app over all of them, one write.
+
+    STORED (from ``stored_inputs``) is used and brought up to date when given. If a cycle's results are final
+    and an input would change without a REASON, nothing is written (``ReasonRequired``).
+    """
+    cycles = list(cycles)
+    for cycle in cycles:
+        _check(can_compute(user, cycle))
+    reports = {cycle.pk: GatherReport() for cycle in cycles}
+    cycle_of: dict[int, int] = {}
+    included: set[int] = set()
+    for entry_id, cycle_id, status in CycleOrganization.objects.filter(cycle__in=cycles).values_list(
+        "pk", "cycle_id", "status"
+    ):
+        cycle_of[entry_id] = cycle_id
+        if status == CycleOrganization.Status.INCLUDED:
+            included.add(entry_id)
+    rows: dict[int, list[tuple[int, str, Decimal, str, dict]]] = defaultdict(list)
+    seen: set[tuple[int, str]] = set()
+    for app, module in provider_modules():
+        for item in _provided(app, module, cycles, reports, cycle_of):
+            entry_id = item.cycle_organization_id
+            if entry_id not in included:
                 continue
-            if item.key not in K.ALL_KEYS:
-                report.warnings.append(f"Модуль «{app}»: неизвестный ключ «{item.key}» пропущен")
+            cycle_id = cycle_of[entry_id]
+            if item.key not in KNOWN_KEYS:
+                reports[cycle_id].warnings.append(f"Модуль «{app}»: неизвестный ключ «{item.key}» пропущен")
                 continue
-            if (item.cycle_organization_id, item.key) in seen:
-                report.warnings.append(f"Ключ «{item.key}» передан дважды; использовано первое значение")
+            if (entry_id, item.key) in seen:
+                reports[cycle_id].warnings.append(f"Ключ «{item.key}» передан дважды; использовано первое значение")
                 continue
-            seen.add((item.cycle_organization_id, item.key))
-            source = item.source if item.source in InputSource.values else app
-            rows.append((item.cycle_organization_id, item.key, item.value, source, dict(item.detail or {})))
+            seen.add((entry_id, item.key))
+            source = item.source if item.source in KNOWN_SOURCES else app
+            rows[cycle_id].append((entry_id, item.key, item.value, source, dict(item.detail or {})))
     if not rows:
-        return report
-    with transaction.atomic():
-        write = _write_inputs(user, cycle, rows, keep_operator=not override_operator)
-        if write.changed and is_final(cycle) and not reason.strip():
-            transaction.set_rollback(True)
+        return reports
+    if stored is None:
+        stored = stored_inputs(rows)
+    writes = _InputWrites()
+    final = _final_cycle_ids(rows)
+    for cycle in cycles:
+        if cycle.pk not in rows:
+            continue
+        write = _diff_inputs(
+            user, cycle.pk, rows[cycle.pk], stored[cycle.pk], writes, keep_operator=not override_operator
+        )
+        if write.changed and cycle.pk in final and not reason.strip():
             raise ReasonRequired("Результаты цикла утверждены как итоговые: укажите основание изменения данных.")
-        report.write = write
-        if write.created or write.changed:
-            log_action(
-                user,
-                "scoring.input.gathered",
-                cycle,
-                territory=cycle.territory,
-                data={
-                    "apps": report.apps,
-                    "created": write.created,
-                    "changed": write.changed,
-                    "kept_operator": write.kept_operator,
-                    "changes": write.changes,
-                    "reason": reason,
-                },
-            )
-    return report
+        reports[cycle.pk].write = write
+    with transaction.atomic():
+        writes.apply()
+        _log_each(
+            user,
+            "scoring.input.gathered",
+            [
+                {
+                    "target": cycle,
+                    "territory_id": cycle.territory_id,
+                    "data": {
+                        "apps": report.apps,
+                        "created": report.write.created,
+                        "changed": report.write.changed,
+                        "kept_operator": report.write.kept_operator,
+                        "changes": report.write.changes,
+                        "reason": reason,
+                    },
+                }
+                for cycle, report in ((c, reports[c.pk]) for c in cycles)
+                if report.write.created or report.write.changed
+            ],
+        )
+    return reports
 
 
 def set_input(user, entry: CycleOrganization, key: str, value, *, reason: str = "", detail: dict | None = None):
@@ -457,9 +582,18 @@ def _matcher(cycle: Cycle) -> importers.OrganizationMatcher:
 
 
 def import_inputs(
-    user, cycle: Cycle, files: list[tuple[str, bytes]], *, reason: str = "", dry_run: bool = False
+    user,
+    cycle: Cycle,
+    files: list[tuple[str, bytes]],
+    *,
+    reason: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate and load an operator's files (inputs table, checklist, answers); all or nothing."""
+    """Validate and load an operator's files (inputs table, checklist, answers); all or nothing.
+
+    PROGRESS, when given, is called with 1 after each file is read and once more when the values are written.
+    """
     _check(can_compute(user, cycle))
     methodology = methodology_for(cycle)
     matcher = _matcher(cycle)
@@ -470,6 +604,8 @@ def import_inputs(
     for filename, data in files:
         parsed = importers.parse_file(data, filename, matcher, items_by_group, items_by_key)
         parsed_files.append(parsed)
+        if progress is not None:
+            progress(1)
         report.files.append(
             {
                 "filename": filename,
@@ -556,28 +692,78 @@ def import_inputs(
             },
         )
     report.applied = True
+    if progress is not None:
+        progress(1)
+    return report
+
+
+def import_in_background(total_bytes: int) -> bool:
+    """Whether uploaded files of TOTAL_BYTES are loaded by a background job rather than while the page waits."""
+    return total_bytes > conf.import_sync_bytes()
+
+
+def start_import(
+    user, cycle: Cycle, files: list[tuple[str, Any]], *, reason: str = "", dry_run: bool = False
+) -> InputImport:
+    """Keep FILES ((name, uploaded file or bytes)) and queue the job that checks and loads them with
+    ``import_inputs``; the page of the returned InputImport follows the job and shows its report."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils.text import get_valid_filename
+
+    from jobs.services import enqueue
+
+    _check(can_compute(user, cycle))
+    record = InputImport.objects.create(
+        cycle=cycle, created_by=user if getattr(user, "pk", None) else None, reason=reason, dry_run=dry_run
+    )
+    stored = []
+    for name, content in files:
+        content = ContentFile(content) if isinstance(content, bytes) else content
+        path = default_storage.save(f"scoring/imports/{record.pk}/{get_valid_filename(Path(name).name)}", content)
+        stored.append({"name": name, "path": path, "size": content.size})
+    record.files = stored
+    record.save(update_fields=["files"])
+    record.job = enqueue("scoring.import", f"Загрузка исходных данных: {cycle}", user, import_id=record.pk)
+    record.save(update_fields=["job"])
+    return record
+
+
+def run_import(record: InputImport, *, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """The job's work: load the kept files with ``import_inputs``, keep the report, remove the files."""
+    from django.core.files.storage import default_storage
+
+    files = []
+    for item in record.files:
+        with default_storage.open(item["path"], "rb") as handle:
+            files.append((item["name"], handle.read()))
+    try:
+        report = import_inputs(
+            record.created_by, record.cycle, files, reason=record.reason, dry_run=record.dry_run, progress=progress
+        )
+    except ValidationError as exc:
+        report = ImportReport(errors=list(exc.messages), error_count=len(exc.messages))
+    finally:
+        for item in record.files:
+            default_storage.delete(item["path"])
+    record.report = asdict(report)
+    record.finished_at = timezone.now()
+    record.save(update_fields=["report", "finished_at"])
     return report
 
 
 # --- computation ------------------------------------------------------------------------------------
 
 
-def load_inputs(cycle: Cycle) -> tuple[dict[int, dict[str, Decimal]], dict[int, dict[str, tuple[str, dict]]]]:
-    """{entry id: {key: value}} and {entry id: {key: (source, detail)}} for the included organizations."""
+def _inputs_of(
+    stored: StoredInputs, included: set[int]
+) -> tuple[dict[int, dict[str, Decimal]], dict[int, dict[str, tuple[str, dict]]]]:
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     meta: dict[int, dict[str, tuple[str, dict]]] = defaultdict(dict)
-    included = set(cycle.entries.included().values_list("pk", flat=True))
-    # one indexed scan by cycle (no join, no server-side cursor: PostgreSQL plans those for the first rows)
-    rows = (
-        ScoreInput.objects.filter(cycle=cycle)
-        .annotate(raw_detail=Cast("detail", TextField()))
-        .values_list("cycle_organization_id", "key", "value", "source", "raw_detail")
-    )
-    for entry_id, key, value, source, raw in rows:
-        if entry_id not in included:
-            continue
-        values[entry_id][key] = value
-        meta[entry_id][key] = (source, _detail(raw))
+    for (entry_id, key), (_pk, value, source, detail) in stored.items():
+        if entry_id in included:
+            values[entry_id][key] = value
+            meta[entry_id][key] = (source, detail)
     return values, meta
 
 
@@ -591,32 +777,30 @@ def _detail(raw) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
+# json.dumps with options builds an encoder per call: these are built once. Canonical: an input's detail in the
+# digest; detail: a result's detail as written and fingerprinted.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_DETAIL_JSON = json.JSONEncoder(default=str, ensure_ascii=False)
+
+
 def _digest(values, meta, methodology: Methodology, entry_ids: list[int]) -> str:
     """Everything a computation depends on: the version's data, the list, every input with its detail."""
     switches = {name: str(getattr(methodology, name)) for name in METHODOLOGY_SWITCHES}
     h = hashlib.sha256(json.dumps([methodology.code, methodology.definition, switches], sort_keys=True).encode())
     h.update(",".join(str(e) for e in sorted(entry_ids)).encode())
+    lines = []
     for entry in sorted(values):
         details = meta.get(entry, {})
-        for key in sorted(values[entry]):
+        entry_values = values[entry]
+        for key in sorted(entry_values):
             source, detail = details.get(key, ("", {}))
-            extra = json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else ""
-            h.update(f"{entry}|{key}|{values[entry][key]}|{source}|{extra}\n".encode())
+            extra = _CANONICAL_JSON.encode(detail) if detail else ""
+            lines.append(f"{entry}|{key}|{entry_values[key]}|{source}|{extra}\n")
+    h.update("".join(lines).encode())
     return h.hexdigest()
 
 
 COMPUTE_WARNING_PREFIXES = ("Нет значения «", "Итоговый показатель не рассчитан")
-
-
-def _unchanged_since_last_run(cycle: Cycle, digest: str, target_status: str, expected_rows: int) -> ScoringRun | None:
-    """The last run, if it computed exactly these inputs into results that are all still there."""
-    last = cycle.scoring_runs.filter(status=ScoringRun.Status.DONE).first()
-    if last is None or last.inputs_digest != digest or last.result_status != target_status:
-        return None
-    results = Result.objects.filter(cycle=cycle)
-    if results.count() != expected_rows or results.exclude(status=target_status).exists():
-        return None
-    return last
 
 
 def _result_rows(entry_id: int, org_score: OrgScore, methodology: Methodology) -> list[dict[str, Any]]:
@@ -695,6 +879,97 @@ RESULT_FIELDS = [
     "fingerprint",
     "computed_at",
 ]
+RESULT_UPDATE_FIELDS = RESULT_FIELDS[2:4] + RESULT_FIELDS[4:5] + RESULT_FIELDS[6:]  # all but cycle, entry, code
+RATING_FIELDS = [
+    "cycle",
+    "cycle_organization",
+    "code",
+    "group",
+    "group_key",
+    "position",
+    "group_size",
+    "value",
+    "status",
+    "computed_at",
+]
+
+
+class _Entry(NamedTuple):
+    """What a computation needs of one included organization of a cycle."""
+
+    pk: int
+    cycle_id: int
+    organization_id: int
+    org_type: str
+    territory_id: int
+
+
+@dataclass
+class _CycleRun:
+    """One cycle inside ``compute_cycles``: what was read, computed and is to be written."""
+
+    cycle: Cycle
+    methodology: Methodology
+    entries: list[_Entry]
+    target_status: str
+    was_final: bool
+    digest: str
+    warnings: list[str]
+    unchanged: bool = False
+    values: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    meta: dict[int, dict[str, tuple[str, dict]]] = field(default_factory=dict)
+    scores: dict[int, OrgScore] = field(default_factory=dict)
+    computed: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    existing: dict[tuple[int, str], tuple] = field(default_factory=dict)  # (pk, status, fingerprint, value)
+    changed: list[tuple[int, str]] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    value_changes: list[tuple[int, str]] = field(default_factory=list)
+    ratings_rebuilt: bool = False
+    shortcomings: dict[str, int] = field(default_factory=dict)
+    run: ScoringRun | None = None
+
+
+def _entries_of(cycle_ids: list[int]) -> dict[int, list[_Entry]]:
+    found: dict[int, list[_Entry]] = {cycle_id: [] for cycle_id in cycle_ids}
+    rows = (
+        CycleOrganization.objects.filter(cycle_id__in=cycle_ids)
+        .included()
+        .order_by("organization__short_name", "pk")
+        .values_list("pk", "cycle_id", "organization_id", "organization__org_type", "organization__territory_id")
+    )
+    for row in rows:
+        found[row[1]].append(_Entry(*row))
+    return found
+
+
+def _final_cycle_ids(cycle_ids: Iterable[int]) -> set[int]:
+    """The cycles that have final results."""
+    final = Result.objects.filter(cycle=OuterRef("pk"), status=ResultStatus.FINAL)
+    return set(Cycle.objects.filter(pk__in=list(cycle_ids)).filter(Exists(final)).values_list("pk", flat=True))
+
+
+def _last_runs(cycle_ids: list[int]) -> dict[int, ScoringRun]:
+    latest = (
+        ScoringRun.objects.filter(cycle=OuterRef("pk"), status=ScoringRun.Status.DONE)
+        .order_by("-started_at", "-pk")
+        .values("pk")[:1]
+    )
+    last = dict(Cycle.objects.filter(pk__in=cycle_ids).annotate(last=Subquery(latest)).values_list("pk", "last"))
+    runs = ScoringRun.objects.in_bulk([pk for pk in last.values() if pk])
+    return {cycle_id: runs[pk] for cycle_id, pk in last.items() if pk}
+
+
+def _result_counts(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for cycle_id, row_status, n in (
+        Result.objects.filter(cycle_id__in=cycle_ids)
+        .order_by()
+        .values_list("cycle_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("cycle_id", "status", "n")
+    ):
+        counts[cycle_id][row_status] = n
+    return counts
 
 
 def compute_cycle(
@@ -711,182 +986,362 @@ def compute_cycle(
     Idempotent: a second run with the same inputs changes nothing. Once results are final, a run that
     would change them needs a REASON; every changed final total is audited per organization.
     """
-    _check(can_compute(user, cycle))
-    methodology = methodology_for(cycle)
-    spec: MethodologySpec = _spec_of(methodology)
-    warnings: list[str] = []
-    if gather:
-        gathered = gather_inputs(user, cycle, reason=reason)
-        warnings += gathered.warnings
-    values, meta = load_inputs(cycle)
-    entries = list(cycle.entries.included().select_related("organization").order_by("organization__short_name", "pk"))
-    if job is not None:
-        from jobs.services import set_total
+    return compute_cycles([cycle], user, gather=gather, reason=reason, status=status, job=job)[0]
 
-        set_total(job, len(entries) + 2)
-    was_final = is_final(cycle)
-    target_status = status or (ResultStatus.FINAL if was_final else ResultStatus.PRELIMINARY)
-    digest = _digest(values, meta, methodology, [e.pk for e in entries])
-    rows_per_entry = len(spec.indicators) + len(spec.criteria) + 1
-    last = _unchanged_since_last_run(cycle, digest, target_status, rows_per_entry * len(entries))
-    if last is not None:
-        warnings += [w for w in last.warnings if w.startswith(COMPUTE_WARNING_PREFIXES)]
-        with transaction.atomic():
-            run = ScoringRun.objects.create(
-                cycle=cycle,
-                methodology_version=methodology.code,
-                result_status=target_status,
-                reason=reason,
-                started_by=user if getattr(user, "pk", None) else None,
-                organizations=len(entries),
-                warnings=warnings,
-                inputs_digest=digest,
-                finished_at=timezone.now(),
-            )
-            log_action(
-                user,
-                "scoring.cycle.computed",
-                cycle,
-                territory=cycle.territory,
-                data={"run": run.pk, "methodology": methodology.code, "results_changed": 0, "unchanged_inputs": True},
-            )
+
+def compute_cycles(
+    cycles: Iterable[Cycle],
+    user=None,
+    *,
+    gather: bool = True,
+    reason: str = "",
+    status: str | None = None,
+    job=None,
+) -> list[ScoringRun]:
+    """``compute_cycle`` for many cycles at once (a whole region): every read is one query for all the cycles,
+    every write one statement per table; one ScoringRun per cycle, in the order of CYCLES.
+
+    Either every cycle is computed or, when a final cycle would change without a REASON, none
+    (``ReasonRequired``).
+    """
+    cycles = list(cycles)
+    for cycle in cycles:
+        _check(can_compute(user, cycle))
+    # a region's computation holds a few hundred thousand small objects alive until it ends: the cyclic
+    # garbage collector would traverse them again and again (it more than doubles the time); nothing made
+    # here is cyclic garbage
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute_cycles(cycles, user, gather=gather, reason=reason, status=status, job=job)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compute_cycles(
+    cycles: list[Cycle], user, *, gather: bool, reason: str, status: str | None, job
+) -> list[ScoringRun]:
+    started = timezone.now()
+    ids = [cycle.pk for cycle in cycles]
+    methodologies: dict[str, Methodology] = {}
+    for cycle in cycles:
+        if cycle.methodology_version not in methodologies:
+            methodologies[cycle.methodology_version] = methodology_for(cycle)
+    stored = stored_inputs(ids)
+    warnings: dict[int, list[str]] = {cycle_id: [] for cycle_id in ids}
+    if gather:
+        for cycle_id, gathered in gather_many(user, cycles, reason=reason, stored=stored).items():
+            warnings[cycle_id] += gathered.warnings
+    entries = _entries_of(ids)
+    progress = _Progress(job, sum(len(e) for e in entries.values()) + 2)
+    final = _final_cycle_ids(ids)
+    last_runs = _last_runs(ids)
+    counts = _result_counts(ids)
+    runs: list[_CycleRun] = []
+    for cycle in cycles:
+        methodology = methodologies[cycle.methodology_version]
+        spec = _spec_of(methodology)
+        cycle_entries = entries[cycle.pk]
+        values, meta = _inputs_of(stored[cycle.pk], {e.pk for e in cycle_entries})
+        plan = _CycleRun(
+            cycle=cycle,
+            methodology=methodology,
+            entries=cycle_entries,
+            target_status=status or (ResultStatus.FINAL if cycle.pk in final else ResultStatus.PRELIMINARY),
+            was_final=cycle.pk in final,
+            digest=_digest(values, meta, methodology, [e.pk for e in cycle_entries]),
+            warnings=warnings[cycle.pk],
+        )
+        runs.append(plan)
+        last = last_runs.get(cycle.pk)
+        stored_results = counts.get(cycle.pk, {})
+        expected = (len(spec.indicators) + len(spec.criteria) + 1) * len(cycle_entries)
+        if (
+            last is not None
+            and last.inputs_digest == plan.digest
+            and last.result_status == plan.target_status
+            and sum(stored_results.values()) == expected
+            and set(stored_results) <= {plan.target_status}
+        ):
+            plan.unchanged = True
+            plan.warnings += [w for w in last.warnings if w.startswith(COMPUTE_WARNING_PREFIXES)]
+            progress.advance(len(cycle_entries))
+            continue
+        _score_cycle(plan, spec, values, meta, progress)
+    computed = [plan for plan in runs if not plan.unchanged]
+    _compare_results(computed)
+    for plan in computed:
+        if plan.was_final and plan.value_changes and not reason.strip():
+            raise ReasonRequired("Результаты цикла утверждены как итоговые: пересчёт изменит их — укажите основание.")
+
+    with transaction.atomic():
+        _write_results(computed)
+        _rebuild_ratings(computed)
+        _sync_shortcomings(computed)
+        finished = timezone.now()
+        created = ScoringRun.objects.bulk_create(
+            [
+                ScoringRun(
+                    cycle=plan.cycle,
+                    methodology_version=plan.methodology.code,
+                    result_status=plan.target_status,
+                    reason=reason,
+                    started_by=user if getattr(user, "pk", None) else None,
+                    organizations=len(plan.entries),
+                    results_changed=len(plan.changed) + len(plan.stale),
+                    warnings=plan.warnings,
+                    inputs_digest=plan.digest,
+                    finished_at=finished,
+                )
+                for plan in runs
+            ]
+        )
+        ScoringRun.objects.filter(pk__in=[run.pk for run in created]).update(started_at=started)
+        for plan, run in zip(runs, created, strict=True):
+            run.started_at = started
+            plan.run = run
+        _audit_result_changes(user, computed, reason)
+        logged = []
+        for plan in runs:
+            if plan.unchanged:
+                data = {
+                    "run": plan.run.pk,
+                    "methodology": plan.methodology.code,
+                    "results_changed": 0,
+                    "unchanged_inputs": True,
+                }
+            else:
+                data = {
+                    "run": plan.run.pk,
+                    "methodology": plan.methodology.code,
+                    "status": plan.target_status,
+                    "organizations": len(plan.entries),
+                    "results_changed": plan.run.results_changed,
+                    "ratings_rebuilt": plan.ratings_rebuilt,
+                    "shortcomings": plan.shortcomings,
+                    "reason": reason,
+                    "warnings": plan.warnings[:20],
+                }
+            logged.append({"target": plan.cycle, "territory_id": plan.cycle.territory_id, "data": data})
+        _log_each(user, "scoring.cycle.computed", logged)
+    progress.finish()
+    return [plan.run for plan in runs]
+
+
+class _Progress:
+    """Job progress: organizations computed, reported every 200."""
+
+    def __init__(self, job, total: int):
+        self.job, self.total, self.done, self.pending = job, total, 0, 0
         if job is not None:
+            from jobs.services import set_total
+
+            set_total(job, total)
+
+    def advance(self, count: int = 1) -> None:
+        self.pending += count
+        if self.job is not None and self.pending >= 200:
             from jobs.services import advance
 
-            advance(job, len(entries) + 2)
-        return run
+            advance(self.job, self.pending)
+            self.done += self.pending
+            self.pending = 0
 
-    computed: dict[tuple[int, str], dict[str, Any]] = {}
-    scores: dict[int, OrgScore] = {}
+    def finish(self) -> None:
+        if self.job is not None and self.total > self.done:
+            from jobs.services import advance
+
+            advance(self.job, self.total - self.done)
+            self.done = self.total
+
+
+def _score_cycle(plan: _CycleRun, spec: MethodologySpec, values, meta, progress: _Progress) -> None:
+    """Score every organization of the cycle (lib.scoring_math) and lay out its result rows."""
     missing_by_key: dict[str, int] = defaultdict(int)
-    for index, entry in enumerate(entries):
+    no_total = 0
+    for entry in plan.entries:
         org_score = score(spec, values.get(entry.pk, {}))
-        scores[entry.pk] = org_score
-        for row in _result_rows(entry.pk, org_score, methodology):
-            computed[(entry.pk, row["code"])] = row
+        plan.scores[entry.pk] = org_score
+        for row in _result_rows(entry.pk, org_score, plan.methodology):
+            # the detail is encoded once: the same text is fingerprinted and written
+            row["detail"] = fastdb.JsonText(_DETAIL_JSON.encode(row["detail"]) if row["detail"] else "{}")
+            row["fingerprint"] = _fingerprint(row)
+            plan.computed[(entry.pk, row["code"])] = row
         for iv in org_score.indicators.values():
             for key in iv.missing:
                 missing_by_key[key] += 1
-        if job is not None and index % 200 == 199:
-            from jobs.services import advance
-
-            advance(job, 200)
+        if org_score.total is None:
+            no_total += 1
+        progress.advance()
+    plan.values, plan.meta = values, meta
     for key, count in sorted(missing_by_key.items()):
-        warnings.append(f"Нет значения «{key}» у {count} организаций — зависящие от него показатели не рассчитаны")
-    no_total = sum(1 for s in scores.values() if s.total is None)
+        plan.warnings.append(f"Нет значения «{key}» у {count} организаций — зависящие от него показатели не рассчитаны")
     if no_total:
-        warnings.append(f"Итоговый показатель не рассчитан у {no_total} организаций (не хватает данных)")
+        plan.warnings.append(f"Итоговый показатель не рассчитан у {no_total} организаций (не хватает данных)")
 
-    for row in computed.values():
-        row["fingerprint"] = _fingerprint(row)
-    existing = {
-        (entry_id, code): {"pk": pk, "status": row_status, "fingerprint": fingerprint, "value": value}
-        for pk, entry_id, code, row_status, fingerprint, value in Result.objects.filter(cycle=cycle).values_list(
-            "pk", "cycle_organization_id", "code", "status", "fingerprint", "value"
-        )
-    }
-    changed_keys = [
-        key
-        for key, row in computed.items()
-        if key not in existing
-        or existing[key]["fingerprint"] != row["fingerprint"]
-        or existing[key]["status"] != target_status
-    ]
-    stale = [r["pk"] for key, r in existing.items() if key not in computed]
-    value_changes = [
-        key for key in changed_keys if key in existing and _differs(existing[key]["value"], computed[key]["value"])
-    ]
-    if was_final and value_changes and not reason.strip():
-        raise ReasonRequired("Результаты цикла утверждены как итоговые: пересчёт изменит их — укажите основание.")
 
-    with transaction.atomic():
-        run = ScoringRun.objects.create(
-            cycle=cycle,
-            methodology_version=methodology.code,
-            result_status=target_status,
-            reason=reason,
-            started_by=user if getattr(user, "pk", None) else None,
-            organizations=len(entries),
-            warnings=warnings,
-            inputs_digest=digest,
-        )
-        if changed_keys or stale:
-            fastdb.delete_ids(Result, [existing[k]["pk"] for k in changed_keys if k in existing] + stale)
-            now = timezone.now()
-            fastdb.insert_rows(
-                Result,
-                RESULT_FIELDS,
-                (
-                    (
-                        cycle.pk,
-                        row["entry"],
-                        methodology.pk,
-                        methodology.code,
-                        row["level"],
-                        row["code"],
-                        row["value"],
-                        row["n"],
-                        row["ci_low"],
-                        row["ci_high"],
-                        row["low_n"],
-                        target_status,
-                        row["detail"],
-                        row["fingerprint"],
-                        now,
-                    )
-                    for row in (computed[k] for k in changed_keys)
-                ),
+def _compare_results(plans: list[_CycleRun]) -> None:
+    """The stored results of the cycles (one query) against the computed ones: what changed, what is stale."""
+    if not plans:
+        return
+    by_cycle = {plan.cycle.pk: plan for plan in plans}
+    for pk, cycle_id, entry_id, code, row_status, fingerprint, value in (
+        Result.objects.filter(cycle_id__in=list(by_cycle))
+        .order_by()
+        .values_list("pk", "cycle_id", "cycle_organization_id", "code", "status", "fingerprint", "value")
+    ):
+        by_cycle[cycle_id].existing[(entry_id, code)] = (pk, row_status, fingerprint, value)
+    for plan in plans:
+        existing, target = plan.existing, plan.target_status
+        for key, row in plan.computed.items():
+            current = existing.get(key)
+            if current is None:
+                plan.changed.append(key)
+            elif current[2] != row["fingerprint"] or current[1] != target:
+                plan.changed.append(key)
+                if _differs(current[3], row["value"]):
+                    plan.value_changes.append(key)
+        plan.stale = [current[0] for key, current in existing.items() if key not in plan.computed]
+
+
+def _write_results(plans: list[_CycleRun]) -> None:
+    """Changed results are updated in place, new ones inserted (COPY), stale ones deleted."""
+    now = timezone.now()
+    stale: list[int] = []
+    updates: list[tuple] = []
+    inserts: list[tuple] = []
+    for plan in plans:
+        methodology, target = plan.methodology, plan.target_status
+        stale += plan.stale
+        for key in plan.changed:
+            row = plan.computed[key]
+            content = (
+                methodology.pk,
+                methodology.code,
+                row["level"],
+                row["value"],
+                row["n"],
+                row["ci_low"],
+                row["ci_high"],
+                row["low_n"],
+                target,
+                row["detail"],
+                row["fingerprint"],
+                now,
             )
-        ratings_changed = _rebuild_ratings(cycle, entries, computed, target_status, force=bool(changed_keys or stale))
-        shortcomings = sync_shortcomings(cycle, methodology, entries, scores, values, meta)
-        run.results_changed = len(changed_keys) + len(stale)
-        run.finished_at = timezone.now()
-        run.save(update_fields=["results_changed", "finished_at"])
-        if was_final and value_changes:
-            by_entry = {e.pk: e for e in entries}
-            for entry_id in sorted({k[0] for k in value_changes}):
-                before = existing.get((entry_id, TOTAL_CODE), {}).get("value")
-                after = computed[(entry_id, TOTAL_CODE)]["value"]
-                log_action(
-                    user,
-                    "scoring.result.changed",
-                    by_entry[entry_id].organization,
-                    before={
-                        "total": before,
-                        **{c: existing.get((entry_id, c), {}).get("value") for c in CRITERION_CODES},
-                    },
-                    after={"total": after, **{c: computed[(entry_id, c)]["value"] for c in CRITERION_CODES}},
-                    data={"cycle": cycle.pk, "run": run.pk, "reason": reason},
-                )
-        log_action(
-            user,
-            "scoring.cycle.computed",
-            cycle,
-            territory=cycle.territory,
-            data={
-                "run": run.pk,
-                "methodology": methodology.code,
-                "status": target_status,
-                "organizations": len(entries),
-                "results_changed": run.results_changed,
-                "ratings_rebuilt": ratings_changed,
-                "shortcomings": shortcomings,
-                "reason": reason,
-                "warnings": warnings[:20],
-            },
-        )
-    if job is not None:
-        from jobs.services import advance
+            current = plan.existing.get(key)
+            if current is None:
+                inserts.append((plan.cycle.pk, row["entry"], *content[:2], content[2], row["code"], *content[3:]))
+            else:
+                updates.append((current[0], *content))
+    fastdb.delete_ids(Result, stale)
+    fastdb.update_rows(Result, RESULT_UPDATE_FIELDS, updates)
+    fastdb.insert_rows(Result, RESULT_FIELDS, inserts)
 
-        advance(job, len(entries) % 200 + 2)
-    return run
+
+def _audit_result_changes(user, plans: list[_CycleRun], reason: str) -> None:
+    """One ``scoring.result.changed`` entry per organization whose final results a recomputation changed: the
+    criteria and the total before and after."""
+    from registry.models import Organization
+
+    changes = [
+        (plan, entry_id)
+        for plan in plans
+        if plan.was_final
+        for entry_id in sorted({key[0] for key in plan.value_changes})
+    ]
+    if not changes:
+        return
+    organization_of = {entry.pk: entry.organization_id for plan, _entry_id in changes for entry in plan.entries}
+    organizations = Organization.objects.in_bulk({organization_of[entry_id] for _plan, entry_id in changes})
+    entries = []
+    for plan, entry_id in changes:
+        existing, computed = plan.existing, plan.computed
+        old = {code: existing[(entry_id, code)][3] if (entry_id, code) in existing else None for code in RATING_CODES}
+        organization = organizations[organization_of[entry_id]]
+        entries.append(
+            {
+                "target": organization,
+                "organization_id": organization.pk,
+                "before": {"total": _text(old[TOTAL_CODE]), **{c: _text(old[c]) for c in CRITERION_CODES}},
+                "after": {
+                    "total": _text(computed[(entry_id, TOTAL_CODE)]["value"]),
+                    **{c: _text(computed[(entry_id, c)]["value"]) for c in CRITERION_CODES},
+                },
+                "data": {"cycle": plan.cycle.pk, "run": plan.run.pk, "reason": reason},
+            }
+        )
+    _log_each(user, "scoring.result.changed", entries)
+
+
+def _log_each(user, action: str, items: list[dict[str, Any]]) -> None:
+    """``log_action`` for many targets at once: the first entry is written by ``log_action``, the others (the
+    same action by the same person in the same request, for another target) are inserted together with COPY.
+
+    Each item: ``target`` and, as plain JSON, ``before``/``after``/``data``; ``organization_id`` when the
+    target is an organization, ``territory_id`` otherwise.
+    """
+    from audit.models import AuditEntry
+
+    if not items:
+        return
+    head = items[0]
+    first = log_action(
+        user,
+        action,
+        head["target"],
+        before=head.get("before"),
+        after=head.get("after"),
+        data=head.get("data"),
+        territory=head.get("territory_id"),
+    )
+    fastdb.insert_rows(
+        AuditEntry,
+        [
+            "created_at",
+            "actor",
+            "actor_name",
+            "action",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "organization",
+            "territory",
+            "before",
+            "after",
+            "data",
+            "request_id",
+        ],
+        (
+            (
+                first.created_at,
+                first.actor_id,
+                first.actor_name,
+                action,
+                first.target_type,
+                str(item["target"].pk),
+                str(item["target"])[:500],
+                item.get("organization_id"),
+                None if item.get("organization_id") else item.get("territory_id"),
+                item.get("before"),
+                item.get("after"),
+                item.get("data") or {},
+                first.request_id,
+            )
+            for item in items[1:]
+        ),
+    )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _fingerprint(row: dict[str, Any]) -> str:
-    """A digest of everything a result row says, so a recomputation compares one short string per row."""
-    content = [row["level"], str(row["value"]), row["n"], str(row["ci_low"]), str(row["ci_high"]), row["low_n"]]
-    content.append(row["detail"])
-    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    """A digest of everything a result row says, so a recomputation compares one short string per row (the
+    detail as the JSON text that is written)."""
+    text = f"{row['level']}|{row['value']}|{row['n']}|{row['ci_low']}|{row['ci_high']}|{row['low_n']}|{row['detail']}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -898,32 +1353,36 @@ def _differs(old, new) -> bool:
     return old != new
 
 
-def _rebuild_ratings(cycle: Cycle, entries, computed, status: str, *, force: bool) -> bool:
-    """Places by S and K1–K5 within the cycle, each organization type and each municipality."""
-    current = Rating.objects.filter(cycle=cycle)
-    if not force and current.exists() and not current.exclude(status=status).exists():
-        return False
-    fastdb.delete_ids(Rating, list(current.values_list("pk", flat=True)))
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for entry in entries:
-        groups[(RatingGroup.CYCLE, "")].append(entry.pk)
-        groups[(RatingGroup.ORG_TYPE, entry.organization.org_type)].append(entry.pk)
-        groups[(RatingGroup.TERRITORY, str(entry.organization.territory_id))].append(entry.pk)
-    rows = []
-    now = timezone.now()
-    for (group, group_key), members in groups.items():
-        for code in RATING_CODES:
-            values = {e: computed[(e, code)]["value"] for e in members if computed[(e, code)]["value"] is not None}
-            places = competition_ranks(values, 2)
-            for entry_id, place in places.items():
-                rows.append(
-                    (cycle.pk, entry_id, code, group, group_key, place, len(values), values[entry_id], status, now)
-                )
-    fastdb.insert_rows(
-        Rating,
-        [
-            "cycle",
-            "cycle_organization",
+def _rebuild_ratings(plans: list[_CycleRun]) -> None:
+    """Places by S and K1–K5 within the cycle, each organization type and each municipality.
+
+    A cycle whose results did not change keeps its ratings when they are all there with the right status;
+    otherwise the places are recomputed and only the rows that differ are written.
+    """
+    if not plans:
+        return
+    quiet = [plan.cycle.pk for plan in plans if not (plan.changed or plan.stale)]
+    statuses: dict[int, set[str]] = defaultdict(set)
+    if quiet:
+        for cycle_id, row_status in (
+            Rating.objects.filter(cycle_id__in=quiet).order_by().values_list("cycle_id", "status").distinct()
+        ):
+            statuses[cycle_id].add(row_status)
+    rebuild = [
+        plan
+        for plan in plans
+        if plan.changed or plan.stale or statuses.get(plan.cycle.pk, set()) != {plan.target_status}
+    ]
+    if not rebuild:
+        return
+    existing: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
+    for pk, cycle_id, entry_id, code, group, *content in (
+        Rating.objects.filter(cycle_id__in=[plan.cycle.pk for plan in rebuild])
+        .order_by()
+        .values_list(
+            "pk",
+            "cycle_id",
+            "cycle_organization_id",
             "code",
             "group",
             "group_key",
@@ -931,11 +1390,42 @@ def _rebuild_ratings(cycle: Cycle, entries, computed, status: str, *, force: boo
             "group_size",
             "value",
             "status",
-            "computed_at",
-        ],
-        rows,
-    )
-    return True
+        )
+    ):
+        existing[cycle_id][(entry_id, code, group)] = (pk, tuple(content))
+    now = timezone.now()
+    stale: list[int] = []
+    updates: list[tuple] = []
+    inserts: list[tuple] = []
+    for plan in rebuild:
+        plan.ratings_rebuilt = True
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for entry in plan.entries:
+            groups[(RatingGroup.CYCLE, "")].append(entry.pk)
+            groups[(RatingGroup.ORG_TYPE, entry.org_type)].append(entry.pk)
+            groups[(RatingGroup.TERRITORY, str(entry.territory_id))].append(entry.pk)
+        old = existing[plan.cycle.pk]
+        seen: set[tuple[int, str, str]] = set()
+        for (group, group_key), members in groups.items():
+            for code in RATING_CODES:
+                values = {}
+                for entry_id in members:
+                    value = plan.computed[(entry_id, code)]["value"]
+                    if value is not None:
+                        values[entry_id] = value
+                for entry_id, place in competition_ranks(values, 2).items():
+                    key = (entry_id, code, group)
+                    seen.add(key)
+                    content = (group_key, place, len(values), values[entry_id], plan.target_status)
+                    current = old.get(key)
+                    if current is None:
+                        inserts.append((plan.cycle.pk, entry_id, code, group, *content, now))
+                    elif current[1] != content:
+                        updates.append((current[0], *content, now))
+        stale += [pk for key, (pk, _content) in old.items() if key not in seen]
+    fastdb.delete_ids(Rating, stale)
+    fastdb.update_rows(Rating, ["group_key", "position", "group_size", "value", "status", "computed_at"], updates)
+    fastdb.insert_rows(Rating, RATING_FIELDS, inserts)
 
 
 def _severity(methodology: Methodology, value: Decimal | None) -> str:
@@ -1044,42 +1534,54 @@ def derive_shortcomings(
 _SHORTCOMING_FIELDS = ("criterion_code", "kind", "text", "legal_basis", "severity", "source", "value")
 
 
-def sync_shortcomings(cycle, methodology, entries, scores, values, meta) -> dict[str, int]:
+def _sync_shortcomings(plans: list[_CycleRun]) -> None:
     """Create, update and deactivate Shortcoming rows so they match the inputs; never delete."""
-    existing: dict[tuple[int, str, str], tuple] = {}
-    for pk, entry_id, indicator, item, active, *fields in Shortcoming.objects.filter(cycle=cycle).values_list(
-        "pk", "cycle_organization_id", "indicator_code", "item_code", "active", *_SHORTCOMING_FIELDS
+    if not plans:
+        return
+    existing: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
+    for pk, cycle_id, entry_id, indicator, item, active, *fields in (
+        Shortcoming.objects.filter(cycle_id__in=[plan.cycle.pk for plan in plans])
+        .order_by()
+        .values_list(
+            "pk", "cycle_id", "cycle_organization_id", "indicator_code", "item_code", "active", *_SHORTCOMING_FIELDS
+        )
     ):
-        existing[(entry_id, indicator, item)] = (pk, active, tuple(fields))
-    seen: set[tuple[int, str, str]] = set()
-    to_create: list[tuple] = []
-    to_update: list[Shortcoming] = []
+        existing[cycle_id][(entry_id, indicator, item)] = (pk, active, tuple(fields))
     now = timezone.now()
-    for entry in entries:
-        derived = derive_shortcomings(methodology, scores[entry.pk], values.get(entry.pk, {}), meta.get(entry.pk, {}))
-        for row in derived:
-            key = (entry.pk, row["indicator_code"], row["item_code"])
-            if key in seen:
-                continue
-            seen.add(key)
-            fields = tuple(row[f] for f in _SHORTCOMING_FIELDS)
-            current = existing.get(key)
-            if current is None:
-                to_create.append((cycle.pk, entry.pk, row["indicator_code"], row["item_code"], *fields, True, now, now))
-                continue
-            pk, active, old_fields = current
-            if active and old_fields == fields:
-                continue
-            changes = dict(zip(_SHORTCOMING_FIELDS, fields, strict=True))
-            to_update.append(Shortcoming(pk=pk, active=True, updated_at=now, **changes))
-    retired = [pk for key, (pk, active, _fields) in existing.items() if key not in seen and active]
+    to_create: list[tuple] = []
+    to_update: list[tuple] = []
+    retired: list[tuple] = []
+    for plan in plans:
+        old = existing[plan.cycle.pk]
+        seen: set[tuple[int, str, str]] = set()
+        created = updated = 0
+        for entry in plan.entries:
+            derived = derive_shortcomings(
+                plan.methodology, plan.scores[entry.pk], plan.values.get(entry.pk, {}), plan.meta.get(entry.pk, {})
+            )
+            for row in derived:
+                key = (entry.pk, row["indicator_code"], row["item_code"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                fields = tuple(row[f] for f in _SHORTCOMING_FIELDS)
+                current = old.get(key)
+                if current is None:
+                    to_create.append((plan.cycle.pk, *key, *fields, True, now, now))
+                    created += 1
+                    continue
+                pk, active, old_fields = current
+                if active and old_fields == fields:
+                    continue
+                to_update.append((pk, *fields, True, now))
+                updated += 1
+        gone = [(pk, False, now) for key, (pk, active, _fields) in old.items() if key not in seen and active]
+        retired += gone
+        plan.shortcomings = {"created": created, "updated": updated, "retired": len(gone)}
     columns = ["cycle", "cycle_organization", "indicator_code", "item_code", *_SHORTCOMING_FIELDS]
     fastdb.insert_rows(Shortcoming, [*columns, "active", "created_at", "updated_at"], to_create)
-    if to_update:
-        Shortcoming.objects.bulk_update(to_update, [*_SHORTCOMING_FIELDS, "active", "updated_at"], batch_size=1000)
-    for start in range(0, len(retired), 900):
-        Shortcoming.objects.filter(pk__in=retired[start : start + 900]).update(active=False, updated_at=now)
-    return {"created": len(to_create), "updated": len(to_update), "retired": len(retired)}
+    fastdb.update_rows(Shortcoming, [*_SHORTCOMING_FIELDS, "active", "updated_at"], to_update)
+    fastdb.update_rows(Shortcoming, ["active", "updated_at"], retired)
 
 
 def finalize_cycle(user, cycle: Cycle) -> int:

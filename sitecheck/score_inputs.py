@@ -5,13 +5,19 @@ For every organization of the cycle that has a finished check, the latest one gi
 the organization's type, and those placed), Сдист for 1.2 (working remote channels), the BVI
 version for 3.2 and the presence of the НОКО questionnaire (target indicator). ``detail["missing"]``
 lists what is absent as ``{code, label, legal_basis}`` so scoring can build shortcomings.
+
+``provide_many(cycles)`` reads the latest checks of all the cycles in one query (the same choice as
+``SiteCheck.objects.current_for_cycle``), taking only the two lists it needs out of each check's summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
+from cycles.models import Cycle
 from lib.score_inputs import (
     SITE_BVI,
     SITE_HAS_QUESTIONNAIRE,
@@ -26,69 +32,109 @@ from sitecheck.rules import rulebook_for
 SOURCE = "sitecheck"
 
 
-def provide(cycle) -> Iterator[InputValue]:
-    book = rulebook_for(cycle.site_rules_version)
-    bvi_item = {"code": f"site.{book.bvi.code}", "label": book.bvi.label, "legal_basis": book.bvi.basis}
-    questionnaire_item = {
-        "code": f"site.{book.questionnaire.code}",
-        "label": book.questionnaire.label,
-        "legal_basis": book.questionnaire.basis,
-    }
-    checks = (
-        SiteCheck.objects.current_for_cycle(cycle)
-        .filter(cycle_organization__status="included")
-        .only(
+def _current_checks(cycle_ids: list[int]):
+    """The latest finished check of each included organization of the cycles (as current_for_cycle)."""
+    latest = (
+        SiteCheck.objects.filter(cycle_organization=OuterRef("cycle_organization"), status="done")
+        .order_by("-finished_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        SiteCheck.objects.filter(
+            cycle_organization__cycle_id__in=cycle_ids,
+            cycle_organization__status="included",
+            status="done",
+            pk=Subquery(latest),
+        )
+        .order_by("cycle_organization_id")
+        .values_list(
             "pk",
             "cycle_organization_id",
+            "cycle_organization__cycle_id",
             "items_required",
             "items_placed",
             "channel_count",
             "channels",
             "has_bvi",
             "has_questionnaire",
-            "summary",
+            "summary__missing",
+            "summary__channels_missing",
             "evaluated_on",
             "rules_version",
             "site_error",
         )
-        .order_by("cycle_organization_id")
     )
-    for check in checks:
-        entry = check.cycle_organization_id
-        summary = check.summary or {}
-        base = {"check_id": check.pk, "rules_version": check.rules_version, "evaluated_on": str(check.evaluated_on)}
-        if check.site_error:
-            base["site_error"] = check.site_error
-        yield InputValue(entry, SITE_ITEMS_REQUIRED, Decimal(check.items_required), SOURCE, dict(base))
+
+
+def _items(cycles: list[Cycle]) -> dict[int, tuple[dict, dict]]:
+    """Per cycle: the BVI and questionnaire items of its rule version, for detail["missing"]."""
+    by_version: dict[str, tuple[dict, dict]] = {}
+    result = {}
+    for cycle in cycles:
+        version = cycle.site_rules_version
+        if version not in by_version:
+            book = rulebook_for(version)
+            by_version[version] = (
+                {"code": f"site.{book.bvi.code}", "label": book.bvi.label, "legal_basis": book.bvi.basis},
+                {
+                    "code": f"site.{book.questionnaire.code}",
+                    "label": book.questionnaire.label,
+                    "legal_basis": book.questionnaire.basis,
+                },
+            )
+        result[cycle.pk] = by_version[version]
+    return result
+
+
+def provide_many(cycles: Iterable[Cycle]) -> Iterator[InputValue]:
+    cycles = list(cycles)
+    items = _items(cycles)
+    for (
+        check_id,
+        entry,
+        cycle_id,
+        items_required,
+        items_placed,
+        channel_count,
+        channels,
+        has_bvi,
+        has_questionnaire,
+        missing,
+        channels_missing,
+        evaluated_on,
+        rules_version,
+        site_error,
+    ) in _current_checks([c.pk for c in cycles]):
+        bvi_item, questionnaire_item = items[cycle_id]
+        base = {"check_id": check_id, "rules_version": rules_version, "evaluated_on": str(evaluated_on)}
+        if site_error:
+            base["site_error"] = site_error
+        yield InputValue(entry, SITE_ITEMS_REQUIRED, Decimal(items_required), SOURCE, dict(base))
         yield InputValue(
-            entry,
-            SITE_ITEMS_PRESENT,
-            Decimal(check.items_placed),
-            SOURCE,
-            {**base, "missing": list(summary.get("missing") or [])},
+            entry, SITE_ITEMS_PRESENT, Decimal(items_placed), SOURCE, {**base, "missing": list(missing or [])}
         )
         yield InputValue(
             entry,
             SITE_REMOTE_CHANNELS,
-            Decimal(check.channel_count),
+            Decimal(channel_count),
             SOURCE,
             {
                 **base,
-                "found": sorted(code for code, ok in (check.channels or {}).items() if ok),
-                "missing": list(summary.get("channels_missing") or []),
+                "found": sorted(code for code, ok in (channels or {}).items() if ok),
+                "missing": list(channels_missing or []),
             },
         )
         yield InputValue(
-            entry,
-            SITE_BVI,
-            Decimal(1 if check.has_bvi else 0),
-            SOURCE,
-            {**base, "missing": [] if check.has_bvi else [bvi_item]},
+            entry, SITE_BVI, Decimal(1 if has_bvi else 0), SOURCE, {**base, "missing": [] if has_bvi else [bvi_item]}
         )
         yield InputValue(
             entry,
             SITE_HAS_QUESTIONNAIRE,
-            Decimal(1 if check.has_questionnaire else 0),
+            Decimal(1 if has_questionnaire else 0),
             SOURCE,
-            {**base, "missing": [] if check.has_questionnaire else [questionnaire_item]},
+            {**base, "missing": [] if has_questionnaire else [questionnaire_item]},
         )
+
+
+def provide(cycle: Cycle) -> Iterator[InputValue]:
+    return provide_many([cycle])

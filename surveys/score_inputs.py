@@ -5,15 +5,18 @@ neither numerator nor denominator; a satisfaction item behind a gate is only eve
 those who said "Да" on the gate (the intake drops or refuses anything else), so its answered
 count is the gate-eligible denominator the indicator needs.
 
-All the counting is one GROUP BY over the bit columns of ``Response``.
+All the counting is one GROUP BY over the bit columns of ``Response`` with a conditional COUNT per
+bit (``COUNT(*) FILTER (WHERE yes_bits & 2^i > 0)``), for one cycle (``provide``) or for many at once
+(``provide_many``: a whole region's million answers in one scan).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q
+from django.db.models.lookups import GreaterThan
 
 from cycles.models import CycleOrganization
 from lib.score_inputs import SURVEY_ITEM_CODES, SURVEY_RESPONDENTS, InputValue, survey_answered, survey_yes
@@ -22,36 +25,57 @@ from surveys.models import Response
 SOURCE = "surveys"
 
 
-def counts(cycle) -> dict[int, dict[str, int]]:
-    """{cycle_organization_id: {"n": …, "<code>.yes": …, "<code>.answered": …}} from accepted questionnaires."""
+def _bit_set(column: str, index: int):
+    return GreaterThan(F(column).bitand(1 << index), 0)
+
+
+def counts_many(cycles: Iterable) -> dict[int, dict[str, int]]:
+    """{cycle_organization_id: {"n": …, "<code>.yes": …, "<code>.answered": …}} from accepted questionnaires
+    of every organization of CYCLES."""
+    cycle_ids = [getattr(c, "pk", c) for c in cycles]
     aggregates = {"n": Count("id")}
     for index in range(len(SURVEY_ITEM_CODES)):
-        aggregates[f"y{index}"] = Sum(F("yes_bits").bitrightshift(index).bitand(1))
-        aggregates[f"a{index}"] = Sum(F("answered_bits").bitrightshift(index).bitand(1))
+        aggregates[f"y{index}"] = Count("id", filter=Q(_bit_set("yes_bits", index)))
+        aggregates[f"a{index}"] = Count("id", filter=Q(_bit_set("answered_bits", index)))
     rows = (
-        Response.objects.filter(cycle_organization__cycle=cycle, status=Response.Status.ACCEPTED)
+        Response.objects.filter(cycle_organization__cycle_id__in=cycle_ids, status=Response.Status.ACCEPTED)
         .order_by()
-        .values("cycle_organization_id")
+        .values_list("cycle_organization_id")
         .annotate(**aggregates)
     )
     result: dict[int, dict[str, int]] = {}
-    for row in rows:
-        entry = {"n": row["n"]}
-        for index, code in enumerate(SURVEY_ITEM_CODES):
-            entry[f"{code}.yes"] = int(row[f"y{index}"] or 0)
-            entry[f"{code}.answered"] = int(row[f"a{index}"] or 0)
-        result[row["cycle_organization_id"]] = entry
+    names = [(f"{code}.yes", f"{code}.answered") for code in SURVEY_ITEM_CODES]
+    for entry_id, n, *bits in rows:
+        entry = {"n": n}
+        for index, (yes, answered) in enumerate(names):
+            entry[yes] = bits[2 * index]
+            entry[answered] = bits[2 * index + 1]
+        result[entry_id] = entry
     return result
+
+
+def counts(cycle) -> dict[int, dict[str, int]]:
+    return counts_many([cycle])
+
+
+def provide_many(cycles: Iterable) -> Iterator[InputValue]:
+    """Every included organization of every cycle gets all keys (zeros when nobody answered)."""
+    cycle_ids = [getattr(c, "pk", c) for c in cycles]
+    found = counts_many(cycle_ids)
+    entries = (
+        CycleOrganization.objects.filter(cycle_id__in=cycle_ids).included().order_by("pk").values_list("pk", flat=True)
+    )
+    keys = [(code, survey_yes(code), survey_answered(code)) for code in SURVEY_ITEM_CODES]
+    empty: dict[str, int] = {}
+    for entry_id in entries:
+        entry = found.get(entry_id, empty)
+        accepted = entry.get("n", 0)
+        yield InputValue(entry_id, SURVEY_RESPONDENTS, Decimal(accepted), SOURCE, {"accepted": accepted})
+        for code, yes_key, answered_key in keys:
+            yield InputValue(entry_id, yes_key, Decimal(entry.get(f"{code}.yes", 0)), SOURCE)
+            yield InputValue(entry_id, answered_key, Decimal(entry.get(f"{code}.answered", 0)), SOURCE)
 
 
 def provide(cycle) -> Iterator[InputValue]:
     """Every included organization of CYCLE gets all keys (zeros when nobody answered)."""
-    found = counts(cycle)
-    entries = CycleOrganization.objects.filter(cycle=cycle).included().values_list("pk", flat=True)
-    for entry_id in entries:
-        entry = found.get(entry_id, {})
-        detail = {"accepted": entry.get("n", 0)}
-        yield InputValue(entry_id, SURVEY_RESPONDENTS, Decimal(entry.get("n", 0)), SOURCE, detail)
-        for code in SURVEY_ITEM_CODES:
-            yield InputValue(entry_id, survey_yes(code), Decimal(entry.get(f"{code}.yes", 0)), SOURCE)
-            yield InputValue(entry_id, survey_answered(code), Decimal(entry.get(f"{code}.answered", 0)), SOURCE)
+    return provide_many([cycle])

@@ -208,3 +208,34 @@ def test_demo_inputs_cover_the_submitted_checklists_of_a_current_cycle(db):
         for key in (keys.COMFORT_CONDITIONS, keys.ACCESS_PREMISES_CONDITIONS, keys.ACCESS_SERVICE_CONDITIONS):
             assert got[key].value == got[key].detail["items"] - len(got[key].detail["missing"])
             assert 0 <= got[key].value <= 5
+
+
+def test_provide_many_gives_for_every_cycle_what_count_cycle_counts(db, django_assert_max_num_queries):
+    from cycles.models import Cycle
+    from expertise.aggregate import count_cycle
+    from expertise.choices import Section
+    from expertise.score_inputs import CONDITION_KEYS, provide_many
+
+    cycles = list(Cycle.objects.filter(entries__isnull=False).distinct().order_by("pk"))
+    with django_assert_max_num_queries(10):  # a handful of queries for all the cycles, not some per cycle
+        values = list(provide_many(cycles))
+    got = {(v.cycle_organization_id, v.key): v for v in values}
+    expected = 0
+    for cycle in cycles:
+        rule = services.settings_for(cycle).effective_branch_rule
+        for entry, counts in count_cycle(cycle, rule=rule).items():
+            stand = counts.final["stand"]
+            assert got[(entry, keys.STAND_ITEMS_REQUIRED)].value == stand.applicable
+            assert got[(entry, keys.STAND_ITEMS_PRESENT)].value == stand.present
+            assert got[(entry, keys.STAND_ITEMS_PRESENT)].detail["missing"] == stand.missing
+            assert got[(entry, keys.STAND_ITEMS_PRESENT)].detail["branch_rule"] == rule
+            for section, key in CONDITION_KEYS.items():
+                final, preliminary = counts.final[Section(section)], counts.preliminary[Section(section)]
+                assert got[(entry, key)].value == final.present
+                assert got[(entry, key)].detail["missing"] == final.missing
+                assert got[(entry, key)].detail["not_applicable"] == final.not_applicable
+                assert got[(entry, key)].detail["preliminary"] == preliminary.present
+            expected += 5
+    assert expected and len(values) == expected
+    per_cycle = sorted((v.cycle_organization_id, v.key, v.value) for c in cycles for v in provide(c))
+    assert per_cycle == sorted((v.cycle_organization_id, v.key, v.value) for v in values)

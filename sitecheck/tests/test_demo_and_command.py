@@ -78,3 +78,25 @@ def test_command_checks_an_organization(site_server, school):
     call_command("sitecheck", org=school.pk, stdout=out)
     assert str(school) in out.getvalue()
     assert SiteCheck.objects.filter(organization=school, status="done").exists()
+
+
+def test_provide_many_reads_the_latest_checks_of_all_cycles_at_once(django_assert_max_num_queries):
+    cycles = list(Cycle.objects.filter(entries__isnull=False).distinct().order_by("pk"))
+    alone = sorted(
+        (v.cycle_organization_id, v.key, v.value, repr(v.detail)) for c in cycles for v in score_inputs.provide(c)
+    )
+    with django_assert_max_num_queries(6):
+        together = sorted(
+            (v.cycle_organization_id, v.key, v.value, repr(v.detail)) for v in score_inputs.provide_many(cycles)
+        )
+    assert together == alone
+    latest = {
+        check.cycle_organization_id: check
+        for cycle in cycles
+        for check in SiteCheck.objects.current_for_cycle(cycle).filter(cycle_organization__status="included")
+    }
+    assert {v[0] for v in together} == set(latest)
+    by_key = {(v[0], v[1]): v[2] for v in together}
+    for entry, check in latest.items():
+        assert by_key[(entry, SITE_ITEMS_REQUIRED)] == check.items_required
+        assert by_key[(entry, SITE_ITEMS_PRESENT)] == check.items_placed

@@ -80,3 +80,14 @@ def test_counts_agree_with_a_plain_recount_of_the_stored_answers(regional_offici
         if value.value:
             got.setdefault(value.cycle_organization_id, Counter())[value.key] = int(value.value)
     assert got == expected
+
+
+def test_provide_many_counts_several_cycles_in_one_query_as_each_cycle_alone(db, django_assert_num_queries):
+    cycles = list(Cycle.objects.filter(entries__isnull=False).distinct().order_by("pk"))
+    alone = sorted((v.cycle_organization_id, v.key, v.value, v.detail) for c in cycles for v in score_inputs.provide(c))
+    with django_assert_num_queries(2):  # the counts of every cycle, then the organizations of every cycle
+        together = sorted(
+            (v.cycle_organization_id, v.key, v.value, v.detail) for v in score_inputs.provide_many(cycles)
+        )
+    assert together == alone
+    assert len({v[0] for v in together}) == CycleOrganization.objects.filter(cycle__in=cycles).included().count()
