@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -15,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from cycles.models import Cycle, CycleOrganization
 from scoring import services
 from scoring.choices import RatingGroup
-from scoring.models import Methodology, Result, ScoreInput, Shortcoming
+from scoring.models import InputImport, Methodology, Result, ScoreInput, Shortcoming
 
 router = Router(tags=["Расчёт показателей"])
 
@@ -140,6 +141,20 @@ class ScoringImportOut(Schema):
     created: int
     changed: int
     files: list[dict]
+
+
+class ScoringImportQueuedOut(Schema):
+    import_id: int
+    job_id: int
+    url: str
+
+
+class ScoringImportStatusOut(Schema):
+    import_id: int
+    job_id: int | None
+    status: str
+    finished: bool
+    report: ScoringImportOut | None
 
 
 def _cycle(request, cycle_id: int) -> Cycle:
@@ -270,7 +285,7 @@ def finalize(request, cycle_id: int):
     return {"results": count}
 
 
-@router.post("/cycles/{cycle_id}/import", response=ScoringImportOut)
+@router.post("/cycles/{cycle_id}/import", response={200: ScoringImportOut, 202: ScoringImportQueuedOut})
 def import_files(
     request,
     cycle_id: int,
@@ -278,8 +293,26 @@ def import_files(
     reason: str = Form(""),
     dry_run: bool = Form(False),
 ):
-    """Upload an inputs table, a checklist and/or an answers file (XLSX/CSV); all or nothing."""
+    """Upload an inputs table, a checklist and/or an answers file (XLSX/CSV); all or nothing.
+
+    Files larger in total than SCORING_IMPORT_SYNC_BYTES are checked and loaded by a background job:
+    the answer is 202 with the import to follow at ``GET /imports/{import_id}``.
+    """
+    from django.urls import reverse
+
     cycle = _cycle(request, cycle_id)
+    if services.import_in_background(sum(f.size for f in files)):
+        record = _guard(
+            services.start_import, request.user, cycle, [(f.name, f) for f in files], reason=reason, dry_run=dry_run
+        )
+        return Status(
+            202,
+            {
+                "import_id": record.pk,
+                "job_id": record.job_id,
+                "url": reverse("scoring:import_detail", args=[record.pk]),
+            },
+        )
     report = _guard(
         services.import_inputs,
         request.user,
@@ -288,12 +321,26 @@ def import_files(
         reason=reason,
         dry_run=dry_run,
     )
+    return Status(200, _import_out(asdict(report)))
+
+
+def _import_out(report: dict) -> dict:
+    return {name: report[name] for name in ScoringImportOut.model_fields}
+
+
+@router.get("/imports/{import_id}", response=ScoringImportStatusOut)
+def import_status(request, import_id: int):
+    """A background import: the job's state and, once finished, the report (errors name file, row, column)."""
+    record = get_object_or_404(
+        InputImport.objects.visible_to(request.user).select_related("job", "cycle"), pk=import_id
+    )
+    if not services.can_compute(request.user, record.cycle):
+        raise HttpError(404, "Не найдено")
+    job = record.job
     return {
-        "applied": report.applied,
-        "error_count": report.error_count,
-        "errors": report.errors,
-        "warnings": report.warnings,
-        "created": report.created,
-        "changed": report.changed,
-        "files": report.files,
+        "import_id": record.pk,
+        "job_id": record.job_id,
+        "status": job.status if job else "",
+        "finished": record.finished_at is not None,
+        "report": _import_out(record.report) if record.report else None,
     }

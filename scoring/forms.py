@@ -24,12 +24,16 @@ class InputImportForm(forms.Form):
                 raise forms.ValidationError(_("Файл «%(name)s» больше допустимого размера") % {"name": upload.name})
         return data
 
-    def files_data(self) -> list[tuple[str, bytes]]:
+    def uploads(self) -> list[tuple[str, object]]:
+        """(name, uploaded file) of the chosen files."""
         return [
-            (upload.name, upload.read())
+            (upload.name, upload)
             for upload in (self.cleaned_data.get(n) for n in ("inputs", "checklist", "answers"))
             if upload
         ]
+
+    def files_data(self) -> list[tuple[str, bytes]]:
+        return [(name, upload.read()) for name, upload in self.uploads()]
 
 
 class ReasonForm(forms.Form):

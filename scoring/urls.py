@@ -11,6 +11,7 @@ urlpatterns = [
     path("cycles/<int:pk>/compute/", views.compute, name="compute"),
     path("cycles/<int:pk>/finalize/", views.finalize, name="finalize"),
     path("cycles/<int:pk>/import/", views.import_inputs, name="import"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("cycles/<int:pk>/template/<str:kind>.xlsx", views.input_template, name="template"),
     path("cycles/<int:pk>/export.xlsx", views.export_results, name="export"),
     path("cycles/<int:pk>/ratings/", views.ratings, name="ratings"),

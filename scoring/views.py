@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from cycles.models import Cycle, CycleOrganization
 from registry.choices import OrgType
-from scoring import exports, services
+from scoring import conf, exports, services
 from scoring.choices import Level, RatingGroup
 from scoring.forms import InputForm, InputImportForm, ReasonForm
-from scoring.models import CRITERION_CODES, TOTAL_CODE, Methodology, Result, display_code
+from scoring.models import CRITERION_CODES, TOTAL_CODE, InputImport, Methodology, Result, display_code
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -133,27 +133,37 @@ def import_inputs(request, pk: int):
     form = InputImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = services.import_inputs(
-            request.user,
-            cycle,
-            form.files_data(),
-            reason=form.cleaned_data.get("reason", ""),
-            dry_run=form.cleaned_data.get("dry_run", False),
-        )
-        if report.applied:
-            messages.success(
-                request,
-                _(
-                    "Загружено: новых значений %(created)s, изменённых %(changed)s. "
-                    "Запустите расчёт, чтобы обновить результаты."
-                )
-                % {"created": report.created, "changed": report.changed},
-            )
+        options = {"reason": form.cleaned_data.get("reason", ""), "dry_run": form.cleaned_data.get("dry_run", False)}
+        uploads = form.uploads()
+        if services.import_in_background(sum(upload.size for _name, upload in uploads)):
+            record = services.start_import(request.user, cycle, uploads, **options)
+            return redirect("scoring:import_detail", pk=record.pk)
+        report = services.import_inputs(request.user, cycle, form.files_data(), **options)
     return render(
         request,
         "scoring/import.html",
-        {"cycle": cycle, "form": form, "report": report, "is_final": services.is_final(cycle)},
+        {
+            "cycle": cycle,
+            "form": form,
+            "report": report,
+            "is_final": services.is_final(cycle),
+            "imports": InputImport.objects.filter(cycle=cycle).select_related("job", "created_by")[:10],
+            "sync_limit": conf.import_sync_bytes(),
+        },
     )
+
+
+@login_required
+def import_detail(request, pk: int):
+    """A large upload checked and loaded by a background job: its progress, then its report."""
+    record = get_object_or_404(
+        InputImport.objects.visible_to(request.user).select_related("cycle", "job", "created_by"), pk=pk
+    )
+    if not services.can_compute(request.user, record.cycle):
+        raise Http404
+    context = {"record": record, "cycle": record.cycle, "job": record.job, "report": record.report or None}
+    template = "scoring/_import_status.html" if request.htmx else "scoring/import_job.html"
+    return render(request, template, context)
 
 
 @login_required
