@@ -238,6 +238,10 @@ def _clean_official(official: ResponsibleOfficial) -> None:
     errors: dict[str, str] = {}
     if bool(official.territory_id) == bool(official.organization_id):
         errors["organization"] = "Укажите либо организацию, либо орган управления (территорию) — одно из двух."
+    elif official.organization_id and not Organization.objects.filter(pk=official.organization_id).exists():
+        errors["organization"] = f"Нет организации с номером {official.organization_id}."
+    elif official.territory_id and not Territory.objects.filter(pk=official.territory_id).exists():
+        errors["territory"] = f"Нет территории с номером {official.territory_id}."
     if not official.full_name:
         errors["full_name"] = "Укажите фамилию, имя, отчество."
     if not official.position:

@@ -89,6 +89,21 @@ def test_validation_and_scope(municipal_official, other_municipality, school_sta
     assert not ResponsibleOfficial.objects.visible_to(school_staff).filter(organization__isnull=True).exists()
 
 
+def test_an_unknown_organization_or_territory_is_named_not_crashed_on(client_for, admin_user):
+    unknown = (Organization.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    person = {"full_name": "А Б В", "position": "директор", "duties": [Duty.INFORMING]}
+    with pytest.raises(ValidationError) as exc:
+        services.save_official(admin_user, {**person, "organization": unknown})
+    assert exc.value.message_dict == {"organization": [f"Нет организации с номером {unknown}."]}
+    with pytest.raises(ValidationError) as exc:
+        services.save_official(admin_user, {**person, "territory": unknown})
+    assert set(exc.value.message_dict) == {"territory"}
+    payload = {"organization_id": unknown, "territory_id": None, **person, "duties": ["informing"]}
+    response = client_for(admin_user).post("/api/busgov/officials", payload, content_type="application/json")
+    assert response.status_code == 400 and str(unknown) in response.json()["detail"]
+    assert not ResponsibleOfficial.objects.filter(full_name="А Б В").exists()
+
+
 def test_import_officials_file(municipal_official, sample_orgs):
     batch = services.prepare_import(municipal_official, ImportKind.OFFICIALS, read_fixture("officials.csv"), "o.csv")
     assert batch.errors == [] and batch.summary == {"new": 2, "updated": 0}
