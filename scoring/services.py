@@ -879,7 +879,7 @@ RESULT_FIELDS = [
     "fingerprint",
     "computed_at",
 ]
-RESULT_UPDATE_FIELDS = RESULT_FIELDS[2:4] + RESULT_FIELDS[4:5] + RESULT_FIELDS[6:]  # all but cycle, entry, code
+RESULT_UPDATE_FIELDS = [f for f in RESULT_FIELDS if f not in ("cycle", "cycle_organization", "code")]
 RATING_FIELDS = [
     "cycle",
     "cycle_organization",
