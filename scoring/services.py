@@ -285,12 +285,14 @@ def stored_inputs(cycle_ids: Iterable[int]) -> dict[int, StoredInputs]:
 
 @dataclass
 class _InputWrites:
-    updates: list[tuple] = field(default_factory=list)  # (pk, value, source, detail, updated_at, updated_by)
+    """Rows to write: a changed row is replaced (its old row deleted, the new one inserted with the others)."""
+
+    replaced: list[int] = field(default_factory=list)  # pks of the changed rows
     inserts: list[tuple] = field(default_factory=list)  # INPUT_FIELDS
     pending: dict[tuple[int, str], int] = field(default_factory=dict)  # (entry, key) → index in inserts
 
     def apply(self) -> None:
-        fastdb.update_rows(ScoreInput, ["value", "source", "detail", "updated_at", "updated_by"], self.updates)
+        fastdb.delete_ids(ScoreInput, self.replaced)
         fastdb.insert_rows(ScoreInput, INPUT_FIELDS, self.inserts)
 
 
@@ -304,7 +306,7 @@ def _diff_inputs(
     keep_operator: bool = False,
 ) -> WriteReport:
     """Compare (cycle organization id, key, value, source, detail) rows with STORED; queue what changed in
-    WRITES and bring STORED up to date. A changed row is updated in place."""
+    WRITES and bring STORED up to date."""
     report = WriteReport()
     now = timezone.now()
     actor_id = user.pk if getattr(user, "pk", None) else None
@@ -330,20 +332,14 @@ def _diff_inputs(
             report.changes.append(
                 {"entry": entry_id, "key": key, "before": str(old_value), "after": str(value), "source": source}
             )
-        current[1:] = [value, source, detail]
+        current[:] = [None, value, source, detail]
+        row = (cycle_id, entry_id, key, value, source, detail, now, actor_id)
         if pk is None:  # inserted by this very write: replace the queued row
-            writes.inserts[writes.pending[(entry_id, key)]] = (
-                cycle_id,
-                entry_id,
-                key,
-                value,
-                source,
-                detail,
-                now,
-                actor_id,
-            )
+            writes.inserts[writes.pending[(entry_id, key)]] = row
         else:
-            writes.updates.append((pk, value, source, detail, now, actor_id))
+            writes.replaced.append(pk)
+            writes.pending[(entry_id, key)] = len(writes.inserts)
+            writes.inserts.append(row)
     return report
 
 
@@ -879,7 +875,6 @@ RESULT_FIELDS = [
     "fingerprint",
     "computed_at",
 ]
-RESULT_UPDATE_FIELDS = [f for f in RESULT_FIELDS if f not in ("cycle", "cycle_organization", "code")]
 RATING_FIELDS = [
     "cycle",
     "cycle_organization",
@@ -1206,10 +1201,9 @@ def _compare_results(plans: list[_CycleRun]) -> None:
 
 
 def _write_results(plans: list[_CycleRun]) -> None:
-    """Changed results are updated in place, new ones inserted (COPY), stale ones deleted."""
+    """Stale and changed results are deleted, changed and new ones inserted (COPY)."""
     now = timezone.now()
     stale: list[int] = []
-    updates: list[tuple] = []
     inserts: list[tuple] = []
     for plan in plans:
         methodology, target = plan.methodology, plan.target_status
@@ -1231,12 +1225,10 @@ def _write_results(plans: list[_CycleRun]) -> None:
                 now,
             )
             current = plan.existing.get(key)
-            if current is None:
-                inserts.append((plan.cycle.pk, row["entry"], *content[:2], content[2], row["code"], *content[3:]))
-            else:
-                updates.append((current[0], *content))
+            if current is not None:
+                stale.append(current[0])
+            inserts.append((plan.cycle.pk, row["entry"], *content[:2], content[2], row["code"], *content[3:]))
     fastdb.delete_ids(Result, stale)
-    fastdb.update_rows(Result, RESULT_UPDATE_FIELDS, updates)
     fastdb.insert_rows(Result, RESULT_FIELDS, inserts)
 
 
@@ -1395,7 +1387,6 @@ def _rebuild_ratings(plans: list[_CycleRun]) -> None:
         existing[cycle_id][(entry_id, code, group)] = (pk, tuple(content))
     now = timezone.now()
     stale: list[int] = []
-    updates: list[tuple] = []
     inserts: list[tuple] = []
     for plan in rebuild:
         plan.ratings_rebuilt = True
@@ -1418,13 +1409,13 @@ def _rebuild_ratings(plans: list[_CycleRun]) -> None:
                     seen.add(key)
                     content = (group_key, place, len(values), values[entry_id], plan.target_status)
                     current = old.get(key)
-                    if current is None:
-                        inserts.append((plan.cycle.pk, entry_id, code, group, *content, now))
-                    elif current[1] != content:
-                        updates.append((current[0], *content, now))
+                    if current is not None and current[1] == content:
+                        continue
+                    if current is not None:
+                        stale.append(current[0])
+                    inserts.append((plan.cycle.pk, entry_id, code, group, *content, now))
         stale += [pk for key, (pk, _content) in old.items() if key not in seen]
     fastdb.delete_ids(Rating, stale)
-    fastdb.update_rows(Rating, ["group_key", "position", "group_size", "value", "status", "computed_at"], updates)
     fastdb.insert_rows(Rating, RATING_FIELDS, inserts)
 
 

@@ -143,28 +143,48 @@ def test_gathering_many_cycles_asks_each_app_once_and_keeps_failures_per_cycle(
     assert AuditEntry.objects.filter(action="scoring.input.gathered", target_id=str(first.pk)).count() == 1
 
 
-def test_changed_inputs_are_updated_in_place_in_small_and_large_batches(municipality):
+def test_changed_inputs_are_replaced_and_the_stored_state_follows(municipality):
     cycle = make_cycle(municipality, organizations_of(municipality, 3))
     entries = list(cycle.entries.order_by("pk"))
     keys = [K.survey_yes(code) for code in K.SURVEY_ITEM_CODES] + [K.survey_answered(c) for c in K.SURVEY_ITEM_CODES]
     rows = [(e.pk, key, Decimal(1), "import", {}) for e in entries for key in keys]
     services._write_inputs(None, cycle, rows)
-    pks = dict(ScoreInput.objects.filter(cycle=cycle).values_list("key", "pk").filter(cycle_organization=entries[0]))
-    # 3 × 28 = 84 rows: below the COPY threshold on PostgreSQL; then a batch above it
     report = services._write_inputs(None, cycle, [(e, k, Decimal(2), s, {"n": 2}) for e, k, _v, s, _d in rows])
-    assert report.changed == 84 and report.created == 0
+    assert (report.changed, report.created, report.unchanged) == (84, 0, 0)
     assert {d["n"] for d in ScoreInput.objects.filter(cycle=cycle).values_list("detail", flat=True)} == {2}
-    fastdb_threshold = fastdb.COPY_UPDATE_FROM
-    fastdb.COPY_UPDATE_FROM = 10
-    try:
-        report = services._write_inputs(None, cycle, [(e, k, Decimal(3), "manual", {}) for e, k, _v, _s, _d in rows])
-    finally:
-        fastdb.COPY_UPDATE_FROM = fastdb_threshold
-    assert report.changed == 84
-    stored = ScoreInput.objects.filter(cycle=cycle)
-    assert set(stored.values_list("value", "source")) == {(Decimal(3), "manual")}
-    assert all(detail == {} for detail in stored.values_list("detail", flat=True))
-    assert dict(stored.filter(cycle_organization=entries[0]).values_list("key", "pk")) == pks
+    # the same key twice in one write: the second value wins, one row
+    stored = services.stored_inputs([cycle.pk])[cycle.pk]
+    twice = [(entries[0].pk, keys[0], Decimal(5), "manual", {}), (entries[0].pk, keys[0], Decimal(6), "manual", {})]
+    report = services._write_inputs(None, cycle, twice, stored=stored)
+    assert report.changed == 2
+    assert list(
+        ScoreInput.objects.filter(cycle_organization=entries[0], key=keys[0]).values_list("value", "source")
+    ) == [(Decimal(6), "manual")]
+    assert stored[(entries[0].pk, keys[0])][1:] == [Decimal("6.0000"), "manual", {}]
+    assert ScoreInput.objects.filter(cycle=cycle).count() == 84
+
+
+def test_updates_in_place_through_a_temporary_table_and_row_by_row(example_shortcomings):
+    rows = example_shortcomings
+    threshold = fastdb.COPY_UPDATE_FROM
+    for limit in (10_000, 1):  # row by row, then (on PostgreSQL) COPY into a temporary table and UPDATE … FROM
+        fastdb.COPY_UPDATE_FROM = limit
+        try:
+            fastdb.update_rows(
+                Shortcoming, ["text", "value", "active"], [(pk, f"№ {limit}", Decimal(limit), False) for pk in rows]
+            )
+        finally:
+            fastdb.COPY_UPDATE_FROM = threshold
+        assert set(Shortcoming.objects.filter(pk__in=rows).values_list("text", "value", "active")) == {
+            (f"№ {limit}", Decimal(limit), False)
+        }
+
+
+@pytest.fixture
+def example_shortcomings(municipality):
+    cycle = _example(municipality, 2031)
+    services.compute_cycle(cycle, None, gather=False)
+    return list(Shortcoming.objects.filter(cycle=cycle).values_list("pk", flat=True))
 
 
 def test_the_demo_region_recomputed_at_once_changes_nothing(admin_user):
