@@ -64,40 +64,55 @@ def count_cycle(
     from expertise.services import settings_for
 
     rule = rule or settings_for(cycle).effective_branch_rule
+    return count_cycles([cycle], {cycle.pk: rule}, entries=entries)
+
+
+def count_cycles(
+    cycles: list[Cycle], rules: dict[int, str], *, entries: Iterable[int] | None = None
+) -> dict[int, OrganizationCounts]:
+    """Counts per CycleOrganization id with a submitted checklist, for every cycle at once (RULES: the
+    several-buildings rule of each cycle id; only ENTRIES, CycleOrganization ids, when given)."""
     results = ChecklistResult.objects.filter(
-        cycle_organization__cycle=cycle,
+        cycle_organization__cycle__in=cycles,
         cycle_organization__status=CycleOrganization.Status.INCLUDED,
         status=ResultStatus.SUBMITTED,
     )
     if entries is not None:
         results = results.filter(cycle_organization_id__in=list(entries))
-    result_rows = list(results.values_list("pk", "cycle_organization_id", "building_id", "mode", "checklist_id"))
+    result_rows = list(
+        results.order_by("pk").values_list(
+            "pk", "cycle_organization_id", "building_id", "mode", "checklist_id", "cycle_organization__cycle_id"
+        )
+    )
     if not result_rows:
         return {}
-    by_result = {pk: (co, building) for pk, co, building, _mode, _cl in result_rows}
-    items = {
-        item.pk: item
-        for item in ChecklistItem.objects.filter(checklist_id__in={row[4] for row in result_rows}).order_by(
-            "order", "pk"
-        )
-    }
+    rule_of = {co: rules[cycle_id] for _pk, co, _b, _m, _cl, cycle_id in result_rows}
+    ordered_items = list(
+        ChecklistItem.objects.filter(checklist_id__in={row[4] for row in result_rows}).order_by("order", "pk")
+    )
     counts: dict[int, OrganizationCounts] = {}
-    for _pk, co, _building, mode, _cl in result_rows:
+    for _pk, co, _building, mode, _cl, _cycle in result_rows:
         entry = counts.setdefault(co, OrganizationCounts(cycle_organization_id=co))
         entry.buildings += 1
         entry.modes.add(mode)
+    # the marks unsorted, then taken result by result in the order of the results' ids
+    marks_of: dict[int, list[tuple[int, str, str | None, str]]] = defaultdict(list)
+    for result_id, item_id, value, preliminary, comment in (
+        ChecklistMark.objects.filter(result__in=results)
+        .order_by()
+        .values_list("result_id", "item_id", "value", "preliminary_value", "comment")
+    ):
+        marks_of[result_id].append((item_id, value, preliminary, comment))
     final: dict[int, dict[int, list[tuple[int | None, str]]]] = defaultdict(lambda: defaultdict(list))
     prelim: dict[int, dict[int, list[tuple[int | None, str]]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[tuple[int, int], list[str]] = defaultdict(list)
-    marks = ChecklistMark.objects.filter(result__in=results).values_list(
-        "result_id", "item_id", "value", "preliminary_value", "comment"
-    )
-    for result_id, item_id, value, preliminary, comment in marks.iterator(chunk_size=5000):
-        co, building = by_result[result_id]
-        final[co][item_id].append((building, value))
-        prelim[co][item_id].append((building, value if preliminary is None else preliminary))
-        if comment and value == Mark.NO:
-            comments[(co, item_id)].append(comment)
+    for result_id, co, building, _mode, _cl, _cycle in result_rows:
+        final_of, prelim_of = final[co], prelim[co]
+        for item_id, value, preliminary, comment in marks_of.get(result_id, ()):
+            final_of[item_id].append((building, value))
+            prelim_of[item_id].append((building, value if preliminary is None else preliminary))
+            if comment and value == Mark.NO:
+                comments[(co, item_id)].append(comment)
     evidence: dict[tuple[int, int], list[int]] = defaultdict(list)
     for co, item_id, pk in (
         Evidence.objects.filter(result__in=results, item__isnull=False)
@@ -105,27 +120,32 @@ def count_cycle(
         .values_list("cycle_organization_id", "item_id", "pk")
     ):
         evidence[(co, item_id)].append(pk)
-    ordered_items = list(items.values())
+    sections = list(Section.values)
+    decided = (Mark.YES, Mark.NO, Mark.NA)
+    items = [(item.pk, item.section, item.code, item.label, item.legal_basis) for item in ordered_items]
     for co, entry in counts.items():
+        rule = rule_of[co]
         for target, source in ((entry.final, final[co]), (entry.preliminary, prelim[co])):
-            for section in Section.values:
+            for section in sections:
                 target[section] = SectionCount()
-            for item in ordered_items:
-                if item.pk not in source:
+            for item_id, item_section, code, label, legal_basis in items:
+                values = source.get(item_id)
+                if values is None:
                     continue
-                value = combine(source[item.pk], rule)
-                section = target[item.section]
+                # one building's yes/no/n.a. is what combine() gives for it under any rule
+                value = values[0][1] if len(values) == 1 and values[0][1] in decided else combine(values, rule)
+                section = target[item_section]
                 if value == Mark.NA:
-                    section.not_applicable.append(item.code)
+                    section.not_applicable.append(code)
                     continue
                 section.applicable += 1
                 if value == Mark.YES:
                     section.present += 1
                 else:
-                    missing = {"code": item.code, "label": item.label, "legal_basis": item.legal_basis}
-                    if evidence.get((co, item.pk)):
-                        missing["evidence"] = evidence[(co, item.pk)]
-                    if comments.get((co, item.pk)):
-                        missing["comment"] = "; ".join(comments[(co, item.pk)])
+                    missing = {"code": code, "label": label, "legal_basis": legal_basis}
+                    if evidence.get((co, item_id)):
+                        missing["evidence"] = evidence[(co, item_id)]
+                    if comments.get((co, item_id)):
+                        missing["comment"] = "; ".join(comments[(co, item_id)])
                     section.missing.append(missing)
     return counts
