@@ -80,8 +80,9 @@ def execute(job_id: int) -> None:
         log.info("job %s already claimed or finished", job_id)
         return
     job = Job.objects.get(pk=job_id)
-    # this run's own row: if the reaper gave the job to another worker meanwhile, this run writes nothing
-    this_run = Job.objects.filter(pk=job.pk, attempts=job.attempts, status__in=[Job.Status.RUNNING, Job.Status.PAUSED])
+    # this run's own running row: if the job was paused, or the reaper gave it to another worker meanwhile,
+    # this run writes nothing
+    this_run = Job.objects.filter(pk=job.pk, attempts=job.attempts, status=Job.Status.RUNNING)
     fn = _REGISTRY.get(job.kind)
     try:
         if fn is None:
@@ -89,7 +90,7 @@ def execute(job_id: int) -> None:
         result = fn(job, **job.params)
     except Exception as exc:  # the job records the failure for the person who started it
         log.exception("job %s (%s) failed", job.pk, job.kind)
-        this_run.filter(status=Job.Status.RUNNING).update(
+        this_run.update(
             status=Job.Status.FAILED,
             error=f"{exc}\n\n{traceback.format_exc(limit=5)}",
             finished_at=timezone.now(),
@@ -98,7 +99,7 @@ def execute(job_id: int) -> None:
     updates: dict[str, Any] = {"status": Job.Status.DONE, "finished_at": timezone.now()}
     if isinstance(result, dict):
         updates["result"] = result
-    if not this_run.filter(status=Job.Status.RUNNING).update(**updates):
+    if not this_run.update(**updates):
         log.info("job %s was paused or taken over by another worker; this run's result is dropped", job.pk)
 
 
