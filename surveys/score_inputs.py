@@ -33,10 +33,13 @@ def counts_many(cycles: Iterable) -> dict[int, dict[str, int]]:
     """{cycle_organization_id: {"n": …, "<code>.yes": …, "<code>.answered": …}} from accepted questionnaires
     of every organization of CYCLES."""
     cycle_ids = [getattr(c, "pk", c) for c in cycles]
-    aggregates = {"n": Count("id")}
+    # every column read is in the index (cycle organization, status) INCLUDE (yes_bits, answered_bits), so
+    # PostgreSQL counts from the index alone; the rows are counted by their (never null) organization
+    counted = "cycle_organization_id"
+    aggregates = {"n": Count(counted)}
     for index in range(len(SURVEY_ITEM_CODES)):
-        aggregates[f"y{index}"] = Count("id", filter=Q(_bit_set("yes_bits", index)))
-        aggregates[f"a{index}"] = Count("id", filter=Q(_bit_set("answered_bits", index)))
+        aggregates[f"y{index}"] = Count(counted, filter=Q(_bit_set("yes_bits", index)))
+        aggregates[f"a{index}"] = Count(counted, filter=Q(_bit_set("answered_bits", index)))
     rows = (
         Response.objects.filter(cycle_organization__cycle_id__in=cycle_ids, status=Response.Status.ACCEPTED)
         .order_by()
@@ -65,15 +68,20 @@ def provide_many(cycles: Iterable) -> Iterator[InputValue]:
     entries = (
         CycleOrganization.objects.filter(cycle_id__in=cycle_ids).included().order_by("pk").values_list("pk", flat=True)
     )
-    keys = [(code, survey_yes(code), survey_answered(code)) for code in SURVEY_ITEM_CODES]
+    keys = [(survey_yes(code), f"{code}.yes", survey_answered(code), f"{code}.answered") for code in SURVEY_ITEM_CODES]
+    decimals: dict[int, Decimal] = {}  # counts repeat: one Decimal per distinct count
     empty: dict[str, int] = {}
     for entry_id in entries:
         entry = found.get(entry_id, empty)
         accepted = entry.get("n", 0)
         yield InputValue(entry_id, SURVEY_RESPONDENTS, Decimal(accepted), SOURCE, {"accepted": accepted})
-        for code, yes_key, answered_key in keys:
-            yield InputValue(entry_id, yes_key, Decimal(entry.get(f"{code}.yes", 0)), SOURCE)
-            yield InputValue(entry_id, answered_key, Decimal(entry.get(f"{code}.answered", 0)), SOURCE)
+        for yes_key, yes_name, answered_key, answered_name in keys:
+            for key, name in ((yes_key, yes_name), (answered_key, answered_name)):
+                count = entry.get(name, 0)
+                value = decimals.get(count)
+                if value is None:
+                    value = decimals[count] = Decimal(count)
+                yield InputValue(entry_id, key, value, SOURCE)
 
 
 def provide(cycle) -> Iterator[InputValue]:
