@@ -6,15 +6,22 @@ Each collecting app exposes ``<app>.score_inputs.provide(cycle) -> Iterable[Inpu
 ``scoring`` pulls from every app that has one and stores the rows as ``ScoreInput``. An operator's
 XLSX with the same keys goes through the same path.
 
+A module may also offer ``provide_many(cycles) -> Iterable[InputValue]``: the same values for many
+cycles at once (a whole region), read with one query per kind of data instead of one per cycle.
+Scoring calls it when it computes several cycles together, and falls back to ``provide`` cycle by
+cycle when it raises — so a failure stays the warning of the cycle it concerns. It must give exactly
+what ``provide`` gives for each cycle (the collecting apps test that).
+
 ``detail`` carries what a shortcoming needs: for a count of conditions, the items that are
 missing, each ``{"code", "label", "legal_basis"}``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 # --- collected by sitecheck (official website, приказ Рособрнадзора № 1493) -------------------
 SITE_ITEMS_REQUIRED = "site.items_required"  # Инорм-сайт
@@ -76,12 +83,14 @@ ALL_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class InputValue:
-    """One number for one organization of a cycle, with its origin."""
+NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+
+
+class InputValue(NamedTuple):
+    """One number for one organization of a cycle, with its origin (a tuple: a region makes ~80,000)."""
 
     cycle_organization_id: int
     key: str
     value: Decimal
     source: str  # "sitecheck", "expertise", "surveys", "import"
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = NO_DETAIL

@@ -32,10 +32,16 @@ ZERO_POLICIES = ("exclude", "zero", "hundred")
 KINDS = ("checklist_ratio", "count_points", "survey_share")
 
 
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(9)}
+
+
 def quantize(value: Decimal | None, places: int = 2) -> Decimal | None:
     if value is None:
         return None
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exponent = _EXPONENTS.get(places)
+    if exponent is None:
+        exponent = Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

@@ -136,7 +136,11 @@ class _ByOrganizationQuerySet(models.QuerySet):
 
 
 class ScoreInput(models.Model):
-    """One named number (lib.score_inputs key) for one organization of a cycle."""
+    """One named number (lib.score_inputs key) for one organization of a cycle.
+
+    A row is never changed in place: a changed value or detail replaces it (scoring.services._InputWrites), so
+    the ids of a cycle's rows identify its inputs — the digest that lets a recomputation with nothing changed
+    skip its work is taken over them."""
 
     # Written in bulk by scoring.services (tens of thousands of rows per computation): the foreign keys are kept
     # by Django (on_delete), not by a database check per written row. No index of their own: the (cycle, …)

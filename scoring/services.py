@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import json
 import logging
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -773,27 +774,38 @@ def _detail(raw) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
-# json.dumps with options builds an encoder per call: these are built once. Canonical: an input's detail in the
-# digest; detail: a result's detail as written and fingerprinted.
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+# json.dumps with options builds an encoder per call: this one is built once (a result's detail as written and
+# fingerprinted)
 _DETAIL_JSON = json.JSONEncoder(default=str, ensure_ascii=False)
 
 
-def _digest(values, meta, methodology: Methodology, entry_ids: list[int]) -> str:
-    """Everything a computation depends on: the version's data, the list, every input with its detail."""
+def _digest(stored: StoredInputs, included: set[int], methodology: Methodology, entry_ids: list[int]) -> str:
+    """Everything a computation depends on: the version's data, the list and the inputs of its organizations.
+
+    An input row is never changed in place — a changed value replaces the row (``_InputWrites``) and ids are
+    never reused — so the ids of the rows stand for their values, sources and details."""
     switches = {name: str(getattr(methodology, name)) for name in METHODOLOGY_SWITCHES}
     h = hashlib.sha256(json.dumps([methodology.code, methodology.definition, switches], sort_keys=True).encode())
     h.update(",".join(str(e) for e in sorted(entry_ids)).encode())
-    lines = []
-    for entry in sorted(values):
-        details = meta.get(entry, {})
-        entry_values = values[entry]
-        for key in sorted(entry_values):
-            source, detail = details.get(key, ("", {}))
-            extra = _CANONICAL_JSON.encode(detail) if detail else ""
-            lines.append(f"{entry}|{key}|{entry_values[key]}|{source}|{extra}\n")
-    h.update("".join(lines).encode())
+    h.update(b"|")
+    h.update(",".join(map(str, sorted(row[0] for (entry, _key), row in stored.items() if entry in included))).encode())
     return h.hexdigest()
+
+
+def _refresh_ids(stored: dict[int, StoredInputs]) -> None:
+    """Give the rows inserted by this computation (id None in STORED) their ids: one query for the cycles that
+    have any."""
+    cycle_ids = [cycle_id for cycle_id, rows in stored.items() if any(row[0] is None for row in rows.values())]
+    if not cycle_ids:
+        return
+    for cycle_id, entry_id, key, pk in (
+        ScoreInput.objects.filter(cycle_id__in=cycle_ids)
+        .order_by()
+        .values_list("cycle_id", "cycle_organization_id", "key", "pk")
+    ):
+        row = stored[cycle_id].get((entry_id, key))
+        if row is not None:
+            row[0] = pk
 
 
 COMPUTE_WARNING_PREFIXES = ("Нет значения «", "Итоговый показатель не рассчитан")
@@ -1028,6 +1040,7 @@ def _compute_cycles(
     if gather:
         for cycle_id, gathered in gather_many(user, cycles, reason=reason, stored=stored).items():
             warnings[cycle_id] += gathered.warnings
+    _refresh_ids(stored)
     entries = _entries_of(ids)
     progress = _Progress(job, sum(len(e) for e in entries.values()) + 2)
     final = _final_cycle_ids(ids)
@@ -1038,14 +1051,15 @@ def _compute_cycles(
         methodology = methodologies[cycle.methodology_version]
         spec = _spec_of(methodology)
         cycle_entries = entries[cycle.pk]
-        values, meta = _inputs_of(stored[cycle.pk], {e.pk for e in cycle_entries})
+        included = {e.pk for e in cycle_entries}
+        values, meta = _inputs_of(stored[cycle.pk], included)
         plan = _CycleRun(
             cycle=cycle,
             methodology=methodology,
             entries=cycle_entries,
             target_status=status or (ResultStatus.FINAL if cycle.pk in final else ResultStatus.PRELIMINARY),
             was_final=cycle.pk in final,
-            digest=_digest(values, meta, methodology, [e.pk for e in cycle_entries]),
+            digest=_digest(stored[cycle.pk], included, methodology, [e.pk for e in cycle_entries]),
             warnings=warnings[cycle.pk],
         )
         runs.append(plan)
@@ -1523,6 +1537,8 @@ def derive_shortcomings(
 
 
 _SHORTCOMING_FIELDS = ("criterion_code", "kind", "text", "legal_basis", "severity", "source", "value")
+_shortcoming_key = operator.itemgetter("indicator_code", "item_code")
+_shortcoming_fields = operator.itemgetter(*_SHORTCOMING_FIELDS)
 
 
 def _sync_shortcomings(plans: list[_CycleRun]) -> None:
@@ -1551,11 +1567,11 @@ def _sync_shortcomings(plans: list[_CycleRun]) -> None:
                 plan.methodology, plan.scores[entry.pk], plan.values.get(entry.pk, {}), plan.meta.get(entry.pk, {})
             )
             for row in derived:
-                key = (entry.pk, row["indicator_code"], row["item_code"])
+                key = (entry.pk, *_shortcoming_key(row))
                 if key in seen:
                     continue
                 seen.add(key)
-                fields = tuple(row[f] for f in _SHORTCOMING_FIELDS)
+                fields = _shortcoming_fields(row)
                 current = old.get(key)
                 if current is None:
                     to_create.append((plan.cycle.pk, *key, *fields, True, now, now))

@@ -250,3 +250,58 @@ def test_a_recomputation_restores_results_removed_behind_its_back(example_cycle)
     run = services.compute_cycle(cycle, None, gather=False)
     assert run.results_changed == 1
     assert values_of(entries[0])["K3"] == Decimal("66.5000")
+
+
+def _skipped(cycle) -> bool:
+    """Whether the last computation of CYCLE found its inputs as the run before left them."""
+    entry = AuditEntry.objects.filter(action="scoring.cycle.computed", target_id=str(cycle.pk)).latest("pk")
+    return bool(entry.data.get("unchanged_inputs"))
+
+
+def test_a_computation_is_skipped_only_while_no_input_changed(example_cycle):
+    cycle, entries = example_cycle
+    services.compute_cycle(cycle, None, gather=False)
+    services.compute_cycle(cycle, None, gather=False)
+    assert _skipped(cycle)
+    # the same number with another list of missing items replaces the row: its shortcomings follow
+    details = {"missing": [{"code": "waiting_zone", "label": "зона ожидания", "legal_basis": ""}]}
+    put_inputs(cycle, entries[0], {K.ACCESS_PREMISES_CONDITIONS: 2}, {K.ACCESS_PREMISES_CONDITIONS: details})
+    services.compute_cycle(cycle, None, gather=False)
+    assert not _skipped(cycle)
+    active = set(
+        Shortcoming.objects.filter(cycle_organization=entries[0], indicator_code="3.1", active=True).values_list(
+            "item_code", flat=True
+        )
+    )
+    assert active == {f"{K.ACCESS_PREMISES_CONDITIONS}:waiting_zone"}
+    services.compute_cycle(cycle, None, gather=False)
+    assert _skipped(cycle)
+    # an input of an organization that had none is seen as well
+    put_inputs(cycle, entries[1], {K.COMFORT_CONDITIONS: 5})
+    services.compute_cycle(cycle, None, gather=False)
+    assert not _skipped(cycle)
+    assert Result.objects.get(cycle_organization=entries[1], code="2.1").value == Decimal("100.0000")
+
+
+def test_inputs_gathered_by_a_computation_let_the_next_one_skip(example_cycle, monkeypatch):
+    from lib.score_inputs import InputValue
+
+    cycle, entries = example_cycle
+    count = {"value": 3}
+
+    class Expertise:
+        @staticmethod
+        def provide(c):
+            yield InputValue(entries[1].pk, K.COMFORT_CONDITIONS, Decimal(count["value"]), "expertise")
+
+    monkeypatch.setattr(services, "provider_modules", lambda: [("expertise", Expertise)])
+    services.compute_cycle(cycle, None, gather=True)
+    assert not _skipped(cycle)
+    services.compute_cycle(cycle, None, gather=True)
+    assert _skipped(cycle)
+    count["value"] = 4
+    services.compute_cycle(cycle, None, gather=True)
+    assert not _skipped(cycle)
+    assert Result.objects.get(cycle_organization=entries[1], code="2.1").value == Decimal("80.0000")
+    services.compute_cycle(cycle, None, gather=True)
+    assert _skipped(cycle)
