@@ -3,7 +3,9 @@
 Every module ``bench/<name>.py`` with a ``run(ctx)`` function is a benchmark; it receives the
 built region and prints its own figures with ``bench.report``. Choose modules with
 ``python -m bench registry scoring``; size with ``BENCH_SIZE`` (default 2000 organizations).
-Uses ``DATABASE_URL`` when set (PostgreSQL), otherwise a scratch SQLite file under var/.
+Uses ``DATABASE_URL`` when set (PostgreSQL), otherwise a scratch SQLite file under var/. The scratch
+database is ``BENCH_DATABASE`` (default ``noko_bench``; the SQLite file ``var/<name>.sqlite3``): give two
+runs at once different names.
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(base))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "noko.settings")
     os.environ.setdefault("NOKO_TESTING", "1")
-    scratch = base / "var" / "bench.sqlite3"
+    name = os.environ.get("BENCH_DATABASE", "noko_bench")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"BENCH_DATABASE={name!r}: letters, digits and _ only")
+    scratch = base / "var" / f"{name}.sqlite3"
     if not os.environ.get("DATABASE_URL"):
         scratch.parent.mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{scratch}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
     else:
-        os.environ["DATABASE_URL"] = _scratch_postgres(os.environ["DATABASE_URL"])
+        os.environ["DATABASE_URL"] = _scratch_postgres(os.environ["DATABASE_URL"], name)
 
     import warnings
 
@@ -60,15 +65,15 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _scratch_postgres(url: str) -> str:
-    """Benchmarks never touch the configured database: they use a fresh ``noko_bench`` next to it."""
+def _scratch_postgres(url: str, name: str) -> str:
+    """Benchmarks never touch the configured database: they use a fresh NAME next to it."""
     import psycopg
 
     admin_url, _sep, _name = url.rpartition("/")
     with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS noko_bench")
-        conn.execute("CREATE DATABASE noko_bench")
-    return f"{admin_url}/noko_bench"
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{admin_url}/{name}"
 
 
 if __name__ == "__main__":

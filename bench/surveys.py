@@ -24,7 +24,6 @@ import datetime
 import os
 import random
 import re
-import statistics
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.report import figure
-from bench.server import free_port, start_gunicorn, stop
+from bench.server import free_port, quantile_ms, start_gunicorn, stop
 from cycles.models import CycleOrganization, Phase
 from surveys import demo, progress, score_inputs, services
 from surveys.models import Campaign, Response, SurveyLink
@@ -201,14 +200,13 @@ def _http(campaigns: list[Campaign]) -> None:
             created = Response.objects.count() - before
             rate = len(acknowledged) / elapsed
             results[label] = rate
-            quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 20 else [0.0] * 19
             figure("surveys", f"HTTP submissions/s: {label}", rate, "req/s", f"{users} concurrent, {elapsed:.0f} s")
             figure(
                 "surveys",
                 f"HTTP latency p50/p95: {label}",
-                quantiles[9] * 1000,
+                quantile_ms(latencies, 0.5),
                 "ms",
-                f"p95 {quantiles[18] * 1000:.0f} ms",
+                f"p95 {quantile_ms(latencies, 0.95):.0f} ms",
             )
             lost = len(acknowledged) - stored
             duplicated = created - len(acknowledged)

@@ -2,8 +2,9 @@
 
 What the collecting apps' demos already provide is gathered first; every key still missing for an
 organization is generated here (source «demo») from a per-organization quality level, so the numbers
-look like published НОКО results (high survey shares, a low К3, a few small samples). Closed cycles
-are computed and approved as final; the current ones stay preliminary.
+look like published НОКО results (high survey shares, a low К3, a few small samples). Every cycle is
+then computed at once (``compute_cycles``); closed cycles are approved as final, the current ones stay
+preliminary.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from scoring.models import ScoreInput
 from scoring.services import (
     _items_by_group,
     _write_inputs,
-    compute_cycle,
+    compute_cycles,
     finalize_cycle,
-    gather_inputs,
+    gather_many,
     methodology_for,
 )
 
@@ -144,14 +145,13 @@ def fill_missing_inputs(cycle, rng: random.Random) -> int:
 
 
 def populate(ctx) -> None:
-    cycles = sorted(ctx.cycles.values(), key=lambda c: (c.year, c.territory_id))
-    for index, cycle in enumerate(cycles):
-        if not cycle.entries.exists():
-            continue
-        rng = random.Random(ctx.seed * 1009 + 17 + index)  # noqa: S311 - demo data
-        gather_inputs(None, cycle)
-        fill_missing_inputs(cycle, rng)
-        past = cycle.phase == Phase.CLOSED or cycle.phase_reached(Phase.FINAL)
-        compute_cycle(cycle, None, gather=False, status=ResultStatus.PRELIMINARY)
-        if past:
+    ordered = sorted(ctx.cycles.values(), key=lambda c: (c.year, c.territory_id))
+    numbered = [(index, cycle) for index, cycle in enumerate(ordered) if cycle.entries.exists()]
+    cycles = [cycle for _index, cycle in numbered]
+    gather_many(None, cycles)
+    for index, cycle in numbered:  # each cycle keeps the random stream of its place among all the cycles
+        fill_missing_inputs(cycle, random.Random(ctx.seed * 1009 + 17 + index))  # noqa: S311 - demo data
+    compute_cycles(cycles, None, gather=False, status=ResultStatus.PRELIMINARY)
+    for cycle in cycles:
+        if cycle.phase == Phase.CLOSED or cycle.phase_reached(Phase.FINAL):
             finalize_cycle(None, cycle)

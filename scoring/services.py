@@ -887,18 +887,9 @@ RESULT_FIELDS = [
     "fingerprint",
     "computed_at",
 ]
-RATING_FIELDS = [
-    "cycle",
-    "cycle_organization",
-    "code",
-    "group",
-    "group_key",
-    "position",
-    "group_size",
-    "value",
-    "status",
-    "computed_at",
-]
+# what a rating says (compared with the stored row to decide whether it is rewritten)
+_RATING_CONTENT = ("group_key", "position", "group_size", "value", "status")
+RATING_FIELDS = ["cycle", "cycle_organization", "code", "group", *_RATING_CONTENT, "computed_at"]
 
 
 class _Entry(NamedTuple):
@@ -1385,18 +1376,7 @@ def _rebuild_ratings(plans: list[_CycleRun]) -> None:
     for pk, cycle_id, entry_id, code, group, *content in (
         Rating.objects.filter(cycle_id__in=[plan.cycle.pk for plan in rebuild])
         .order_by()
-        .values_list(
-            "pk",
-            "cycle_id",
-            "cycle_organization_id",
-            "code",
-            "group",
-            "group_key",
-            "position",
-            "group_size",
-            "value",
-            "status",
-        )
+        .values_list("pk", "cycle_id", "cycle_organization_id", "code", "group", *_RATING_CONTENT)
     ):
         existing[cycle_id][(entry_id, code, group)] = (pk, tuple(content))
     now = timezone.now()
