@@ -10,7 +10,7 @@ them directly is safe.
 * ``update_rows`` — rows changed in place by primary key (what others refer to by id): on PostgreSQL COPY into a
   temporary table and one ``UPDATE … FROM``, on SQLite executemany UPDATE;
 * ``delete_ids`` — DELETE by primary key (a changed row that nothing refers to by id is deleted and inserted
-  again: on PostgreSQL that costs about two thirds of an update).
+  again: on PostgreSQL that costs about two thirds of an update), the ids sent as one text.
 
 Values are given as Python objects: foreign keys as ids, JSON as dicts and lists, or as ``JsonText`` when
 already encoded.
@@ -153,8 +153,13 @@ def delete_ids(model: type[models.Model], ids: Sequence[int]) -> None:
     if connection.vendor == "postgresql":
         meta = model._meta
         table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+        # the ids as one text: a list parameter would be quoted element by element in Python (0.1 s per 100,000)
+        listed = ",".join(str(int(i)) for i in ids)
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE {pk} = ANY(%s)", [list(ids)])  # noqa: S608 - quoted names
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {pk} = ANY(string_to_array(%s, ',')::bigint[])",  # noqa: S608 - quoted names
+                [listed],
+            )
         return
     for start in range(0, len(ids), 900):
         model.objects.filter(pk__in=ids[start : start + 900])._raw_delete(connection.alias)
