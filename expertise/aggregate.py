@@ -32,6 +32,7 @@ class SectionCount:
 @dataclass
 class OrganizationCounts:
     cycle_organization_id: int
+    cycle_id: int
     buildings: int = 0
     modes: set[str] = field(default_factory=set)
     final: dict[str, SectionCount] = field(default_factory=dict)
@@ -91,8 +92,8 @@ def count_cycles(
         ChecklistItem.objects.filter(checklist_id__in={row[4] for row in result_rows}).order_by("order", "pk")
     )
     counts: dict[int, OrganizationCounts] = {}
-    for _pk, co, _building, mode, _cl, _cycle in result_rows:
-        entry = counts.setdefault(co, OrganizationCounts(cycle_organization_id=co))
+    for _pk, co, _building, mode, _cl, cycle_id in result_rows:
+        entry = counts.setdefault(co, OrganizationCounts(cycle_organization_id=co, cycle_id=cycle_id))
         entry.buildings += 1
         entry.modes.add(mode)
     # the marks unsorted, then taken result by result in the order of the results' ids

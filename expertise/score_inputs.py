@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from cycles.models import Cycle, CycleOrganization
+from cycles.models import Cycle
 from expertise.aggregate import count_cycles
 from expertise.choices import Section
 from expertise.models import ExpertiseSettings
@@ -47,9 +47,8 @@ def provide_many(cycles: Iterable[Cycle]) -> Iterator[InputValue]:
     cycles = list(cycles)
     rules = branch_rules(cycles)
     versions = {c.pk: c.checklist_version for c in cycles}
-    cycle_of = dict(CycleOrganization.objects.filter(cycle__in=cycles).values_list("pk", "cycle_id"))
     for co_id, counts in sorted(count_cycles(cycles, rules).items()):
-        cycle_id = cycle_of[co_id]
+        cycle_id = counts.cycle_id
         common = {
             "checklist": versions[cycle_id],
             "buildings": counts.buildings,

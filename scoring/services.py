@@ -1043,7 +1043,6 @@ def _compute_cycles(
         spec = _spec_of(methodology)
         cycle_entries = entries[cycle.pk]
         included = {e.pk for e in cycle_entries}
-        values, meta = _inputs_of(stored[cycle.pk], included)
         plan = _CycleRun(
             cycle=cycle,
             methodology=methodology,
@@ -1068,6 +1067,7 @@ def _compute_cycles(
             plan.warnings += [w for w in last.warnings if w.startswith(COMPUTE_WARNING_PREFIXES)]
             progress.advance(len(cycle_entries))
             continue
+        values, meta = _inputs_of(stored[cycle.pk], included)
         _score_cycle(plan, spec, values, meta, progress)
     computed = [plan for plan in runs if not plan.unchanged]
     _compare_results(computed)
@@ -1215,24 +1215,28 @@ def _write_results(plans: list[_CycleRun]) -> None:
         stale += plan.stale
         for key in plan.changed:
             row = plan.computed[key]
-            content = (
-                methodology.pk,
-                methodology.code,
-                row["level"],
-                row["value"],
-                row["n"],
-                row["ci_low"],
-                row["ci_high"],
-                row["low_n"],
-                target,
-                row["detail"],
-                row["fingerprint"],
-                now,
-            )
             current = plan.existing.get(key)
             if current is not None:
                 stale.append(current[0])
-            inserts.append((plan.cycle.pk, row["entry"], *content[:2], content[2], row["code"], *content[3:]))
+            inserts.append(
+                (
+                    plan.cycle.pk,
+                    row["entry"],
+                    methodology.pk,
+                    methodology.code,
+                    row["level"],
+                    row["code"],
+                    row["value"],
+                    row["n"],
+                    row["ci_low"],
+                    row["ci_high"],
+                    row["low_n"],
+                    target,
+                    row["detail"],
+                    row["fingerprint"],
+                    now,
+                )
+            )
     fastdb.delete_ids(Result, stale)
     fastdb.insert_rows(Result, RESULT_FIELDS, inserts)
 
@@ -1250,7 +1254,7 @@ def _audit_result_changes(user, plans: list[_CycleRun], reason: str) -> None:
     ]
     if not changes:
         return
-    organization_of = {entry.pk: entry.organization_id for plan, _entry_id in changes for entry in plan.entries}
+    organization_of = {entry.pk: entry.organization_id for plan in plans if plan.was_final for entry in plan.entries}
     organizations = Organization.objects.in_bulk({organization_of[entry_id] for _plan, entry_id in changes})
     entries = []
     for plan, entry_id in changes:

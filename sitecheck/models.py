@@ -142,12 +142,16 @@ class SiteCheckQuerySet(models.QuerySet):
 
     def current_for_cycle(self, cycle) -> SiteCheckQuerySet:
         """The latest finished check of each organization of CYCLE (what scoring uses)."""
+        return self.current_for_cycles([cycle.pk])
+
+    def current_for_cycles(self, cycle_ids) -> SiteCheckQuerySet:
+        """The latest finished check of each organization of the cycles with CYCLE_IDS."""
         latest = (
             SiteCheck.objects.filter(cycle_organization=models.OuterRef("cycle_organization"), status="done")
             .order_by("-finished_at", "-pk")
             .values("pk")[:1]
         )
-        return self.filter(cycle_organization__cycle=cycle, status="done", pk=models.Subquery(latest))
+        return self.filter(cycle_organization__cycle_id__in=cycle_ids, status="done", pk=models.Subquery(latest))
 
 
 class SiteCheck(models.Model):

@@ -6,16 +6,14 @@ the organization's type, and those placed), Сдист for 1.2 (working remote c
 version for 3.2 and the presence of the НОКО questionnaire (target indicator). ``detail["missing"]``
 lists what is absent as ``{code, label, legal_basis}`` so scoring can build shortcomings.
 
-``provide_many(cycles)`` reads the latest checks of all the cycles in one query (the same choice as
-``SiteCheck.objects.current_for_cycle``), taking only the two lists it needs out of each check's summary.
+``provide_many(cycles)`` reads the latest checks of all the cycles in one query
+(``SiteCheck.objects.current_for_cycles``), taking only the two lists it needs out of each check's summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-
-from django.db.models import OuterRef, Subquery
 
 from cycles.models import Cycle
 from lib.score_inputs import (
@@ -33,19 +31,10 @@ SOURCE = "sitecheck"
 
 
 def _current_checks(cycle_ids: list[int]):
-    """The latest finished check of each included organization of the cycles (as current_for_cycle)."""
-    latest = (
-        SiteCheck.objects.filter(cycle_organization=OuterRef("cycle_organization"), status="done")
-        .order_by("-finished_at", "-pk")
-        .values("pk")[:1]
-    )
+    """The latest finished check of each included organization of the cycles."""
     return (
-        SiteCheck.objects.filter(
-            cycle_organization__cycle_id__in=cycle_ids,
-            cycle_organization__status="included",
-            status="done",
-            pk=Subquery(latest),
-        )
+        SiteCheck.objects.current_for_cycles(cycle_ids)
+        .filter(cycle_organization__status="included")
         .order_by("cycle_organization_id")
         .values_list(
             "pk",

@@ -68,20 +68,23 @@ def provide_many(cycles: Iterable) -> Iterator[InputValue]:
     entries = (
         CycleOrganization.objects.filter(cycle_id__in=cycle_ids).included().order_by("pk").values_list("pk", flat=True)
     )
-    keys = [(survey_yes(code), f"{code}.yes", survey_answered(code), f"{code}.answered") for code in SURVEY_ITEM_CODES]
+    keys = [  # (input key, name in the counts), in the order of the items
+        pair
+        for code in SURVEY_ITEM_CODES
+        for pair in ((survey_yes(code), f"{code}.yes"), (survey_answered(code), f"{code}.answered"))
+    ]
     decimals: dict[int, Decimal] = {}  # counts repeat: one Decimal per distinct count
     empty: dict[str, int] = {}
     for entry_id in entries:
         entry = found.get(entry_id, empty)
         accepted = entry.get("n", 0)
         yield InputValue(entry_id, SURVEY_RESPONDENTS, Decimal(accepted), SOURCE, {"accepted": accepted})
-        for yes_key, yes_name, answered_key, answered_name in keys:
-            for key, name in ((yes_key, yes_name), (answered_key, answered_name)):
-                count = entry.get(name, 0)
-                value = decimals.get(count)
-                if value is None:
-                    value = decimals[count] = Decimal(count)
-                yield InputValue(entry_id, key, value, SOURCE)
+        for key, name in keys:
+            count = entry.get(name, 0)
+            value = decimals.get(count)
+            if value is None:
+                value = decimals[count] = Decimal(count)
+            yield InputValue(entry_id, key, value, SOURCE)
 
 
 def provide(cycle) -> Iterator[InputValue]:
